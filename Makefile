@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything installs into .venv.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DATA   ?= ../shared/data
+DB     ?= parallax.db
+
+.PHONY: install demo test lint eval gate bench clean
+
+install: $(STAMP)
+
+# Pinned: requirements.lock holds every transitive version; pyproject.toml the direct ones.
+$(STAMP): pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(STAMP)
+
+# Ingest + analyze the bundled corpus, print a summary, serve the UI (NO_SERVE=1: stop there).
+demo: install
+	$(BIN)/parallax --db $(DB) demo --corpus examples/seeds $(if $(NO_SERVE),--no-serve,)
+
+test: install
+	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check parallax tests eval
+	$(BIN)/mypy parallax
+
+eval: install
+	$(BIN)/parallax eval all --data $(DATA)
+
+# The accuracy gate CI runs: fails when a score drops below its pinned floor (eval/floors.toml).
+gate: install
+	$(BIN)/python eval/gate.py --data $(DATA)
+
+bench: install
+	$(BIN)/parallax bench --data $(DATA)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

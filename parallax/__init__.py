@@ -1,0 +1,3 @@
+"""Parallax: one story, every angle."""
+
+__version__ = "0.1.0"

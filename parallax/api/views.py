@@ -1,0 +1,79 @@
+"""Data for every page, as plain dicts. No HTML here, no HTTP: the web layer renders these."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from parallax.export import article_record
+from parallax.store import Store
+
+
+class NotFound(LookupError):
+    """The requested object does not exist."""
+
+
+def articles_view(
+    store: Store, *, outlet: str | None = None, limit: int = 100, offset: int = 0
+) -> dict[str, Any]:
+    """Article list with metadata, newest first."""
+    limit = max(1, min(limit, 1000))
+    offset = max(0, offset)
+    rows = store.list_articles(outlet=outlet, limit=limit, offset=offset)
+    total = store.count_articles()
+    return {
+        "articles": rows,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "outlet": outlet,
+        "outlets": store.outlets(),
+        "next_offset": offset + limit if offset + limit < total and len(rows) == limit else None,
+    }
+
+
+def article_view(store: Store, article_id: str) -> dict[str, Any]:
+    """One article: metadata with its evidence, clean body, removed furniture, provenance."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise NotFound(f"no article with id {article_id!r}")
+    record = article_record(article)
+    record["kind"] = article.kind
+    record["content_hash"] = article.content_hash
+    record["evidence"] = {
+        name: {"start": ev.start, "end": ev.end, "rule": ev.rule, "text": ev.text}
+        for name, ev in sorted(article.metadata.evidence.items())
+    }
+    record["removed"] = [
+        {"start": r.start, "end": r.end, "kind": r.kind, "text": r.text} for r in article.removed
+    ]
+    record["offset_map"] = article.offsets.to_json()
+    record["provenance"] = [
+        {
+            "article_id": p.article_id,
+            "source_article_id": p.source_article_id,
+            "kind": p.kind,
+            "score": p.score,
+        }
+        for p in store.provenance(article.article_id)
+    ]
+    return record
+
+
+def rejections_view(store: Store, *, limit: int = 500) -> dict[str, Any]:
+    """Inputs that did not become articles, with the reason and what to do."""
+    rows = store.list_rejections(limit=limit)
+    return {
+        "rejections": [
+            {
+                "rejection_id": r.rejection_id,
+                "path": r.path,
+                "record": r.record,
+                "reason": r.reason,
+                "message": r.message,
+                "raw_bytes": r.raw_size,
+                "article_id": r.article_id,
+                "created_at": r.created_at,
+            }
+            for r in rows
+        ]
+    }

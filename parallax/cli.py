@@ -1,0 +1,380 @@
+"""Command line: each command parses its arguments, calls one library function and turns a
+`ParallaxError` into a clear message and a non-zero exit code."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parallax import __version__
+from parallax.api.views import NotFound, article_view, articles_view, rejections_view
+from parallax.errors import ParallaxError
+from parallax.export import export as export_store
+from parallax.ingest import IngestReport, ingest_paths
+from parallax.ingest.paths import expand_inputs
+from parallax.pipeline import analyze as analyze_store
+from parallax.settings import Settings, load_settings
+from parallax.store import Store, open_store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+console = Console(stderr=True, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+# Piped output has no terminal width; 80 columns would fold every table cell.
+for _c in (console, out):
+    if not _c.is_terminal and "COLUMNS" not in os.environ:
+        _c.width = 160
+
+#: The bundled demo corpus, relative to the repository root.
+DEMO_CORPUS = Path("examples/seeds")
+
+
+def reports_errors(func: F) -> F:
+    """Turn `ParallaxError` into ``error: message`` on stderr and exit status 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ParallaxError as exc:
+            console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(ctx: click.Context) -> Settings:
+    settings: Settings = ctx.obj["settings"]
+    return settings
+
+
+def _store(ctx: click.Context) -> Store:
+    store = open_store(_settings(ctx).db)
+    ctx.call_on_close(store.close)
+    return store
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@click.group()
+@click.version_option(__version__, prog_name="parallax")
+@click.option(
+    "--db",
+    envvar="PARALLAX_DB",
+    default=None,
+    help="SQLite file (default parallax.db) or postgresql:// URL.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Settings file (TOML); default ./parallax.toml if present.",
+)
+@click.pass_context
+@reports_errors
+def main(ctx: click.Context, db: str | None, config: str | None) -> None:
+    """Parallax: one story, every angle."""
+    ctx.ensure_object(dict)
+    ctx.obj["settings"] = load_settings(config, db=db)
+
+
+def run_ingest(store: Store, settings: Settings, paths: Sequence[str], quiet: bool) -> IngestReport:
+    """Ingest with a progress bar over files (hidden when quiet or not a terminal)."""
+    files, _ = expand_inputs(paths)
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("ingest", total=len(files))
+        run_id = store.start_run("ingest")
+        report = ingest_paths(paths, store, settings, on_file=lambda _p: progress.advance(task))
+        store.finish_run(run_id, report.as_dict())
+    return report
+
+
+def print_ingest_report(report: IngestReport) -> None:
+    """The end-of-run summary: counts, then one row per rejected input."""
+    summary = Table(title="Ingest", show_header=False)
+    summary.add_row("files read", str(report.files))
+    summary.add_row("unchanged since last run (skipped)", str(report.unchanged))
+    summary.add_row("resumed after an interruption", str(report.resumed))
+    summary.add_row("articles added", str(report.articles))
+    summary.add_row("inputs rejected", str(len(report.rejected)))
+    for reason, count in sorted(report.by_reason.items()):
+        summary.add_row(f"  {reason}", str(count))
+    console.print(summary)
+    if report.rejected:
+        table = Table(title="Rejected inputs (kept in the store: `parallax rejections`)")
+        table.add_column("input", overflow="fold")
+        table.add_column("reason")
+        table.add_column("what happened", overflow="fold")
+        for r in report.rejected[:200]:
+            table.add_row(r.source.label(), r.reason, r.message)
+        if len(report.rejected) > 200:
+            table.caption = f"{len(report.rejected) - 200} more: run `parallax rejections`"
+        console.print(table)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+@reports_errors
+def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, quiet: bool) -> None:
+    """Read files, directories or globs (.txt .html .json .jsonl .warc feeds, also .gz)."""
+    report = run_ingest(_store(ctx), _settings(ctx), paths, quiet or as_json)
+    if as_json:
+        _print_json(report.as_dict())
+    else:
+        print_ingest_report(report)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+@reports_errors
+def analyze(ctx: click.Context, as_json: bool) -> None:
+    """Run every analysis stage on the articles that are new since the last run."""
+    store = _store(ctx)
+    run_id = store.start_run("analyze")
+    with console.status("analyzing", spinner="dots") if console.is_terminal else nullcontext():
+        report = analyze_store(store, _settings(ctx))
+    stats = {"articles": report.articles, "stages": report.stages}
+    store.finish_run(run_id, stats)
+    if as_json:
+        _print_json(stats)
+        return
+    if not report.articles:
+        console.print("Nothing new to analyze.")
+        return
+    table = Table(title=f"Analyzed {report.articles} new articles")
+    table.add_column("stage")
+    table.add_column("result")
+    for name, counts in report.stages.items():
+        table.add_row(name, ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-")
+    console.print(table)
+
+
+def _cell(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def print_articles(rows: list[dict[str, Any]], total: int) -> None:
+    """The articles table."""
+    table = Table(title=f"Articles ({len(rows)} of {total})")
+    table.add_column("id", no_wrap=True, min_width=16)
+    table.add_column("outlet", max_width=18, overflow="fold")
+    table.add_column("published", no_wrap=True, min_width=10)
+    table.add_column("title", max_width=60, overflow="fold")
+    table.add_column("author", max_width=16, overflow="fold")
+    table.add_column("chars", justify="right", no_wrap=True)
+    for a in rows:
+        table.add_row(
+            a["article_id"],
+            _cell(a["outlet"]),
+            _cell(a["published_at"]),
+            _cell(a["title"]),
+            _cell(a["author"]),
+            str(a["body_chars"]),
+        )
+    out.print(table)
+
+
+@main.command()
+@click.option("--outlet", default=None, help="Only this outlet.")
+@click.option("--limit", default=100, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def articles(
+    ctx: click.Context, outlet: str | None, limit: int, offset: int, as_json: bool
+) -> None:
+    """List articles with their metadata (unknown fields show as -)."""
+    data = articles_view(_store(ctx), outlet=outlet, limit=limit, offset=offset)
+    if as_json:
+        _print_json(data)
+    else:
+        print_articles(data["articles"], data["total"])
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """Show one article (an id prefix is enough): metadata, evidence, body, removed lines."""
+    store = _store(ctx)
+    matches = store.resolve_article_id(article_id)
+    if len(matches) != 1:
+        hint = (
+            f"{len(matches)} articles start with {article_id!r}; give more characters"
+            if matches
+            else f"no article id starts with {article_id!r}; see `parallax articles`"
+        )
+        raise ParallaxError(hint)
+    try:
+        data = article_view(store, matches[0])
+    except NotFound as exc:
+        raise ParallaxError(str(exc)) from exc
+    if as_json:
+        _print_json(data)
+        return
+    meta = Table(show_header=False, title=data["title"] or "(untitled)")
+    for field in ("article_id", "outlet", "author", "published_at", "url", "language", "subtitle"):
+        ev = data["evidence"].get(field)
+        where = f"  [{ev['rule']}]" if ev else ""
+        meta.add_row(field, _cell(data[field]) + where)
+    meta.add_row(
+        "source",
+        data["source"]["path"]
+        + (f"#{data['source']['record']}" if data["source"]["record"] else ""),
+    )
+    out.print(meta)
+    out.print(data["body"], markup=False)
+    if data["removed"]:
+        out.print(f"\n[dim]removed {len(data['removed'])} lines of page furniture:[/]")
+        for r in data["removed"]:
+            out.print(f"[dim]  {r['kind']:>14}  {r['text'][:100]!r}[/]", markup=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--limit", default=500, show_default=True)
+@click.pass_context
+@reports_errors
+def rejections(ctx: click.Context, as_json: bool, limit: int) -> None:
+    """Inputs that did not become articles, with the reason (their raw bytes are kept)."""
+    data = rejections_view(_store(ctx), limit=limit)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Rejected inputs ({len(data['rejections'])})")
+    table.add_column("input", overflow="fold")
+    table.add_column("reason")
+    table.add_column("what happened", overflow="fold")
+    for r in data["rejections"]:
+        table.add_row(
+            r["path"] + (f"#{r['record']}" if r["record"] else ""), r["reason"], r["message"]
+        )
+    out.print(table)
+
+
+@main.command(name="export")
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
+@click.pass_context
+@reports_errors
+def export_cmd(ctx: click.Context, out_dir: Path) -> None:
+    """Write the JSONL export (articles.jsonl, provenance.jsonl) into a folder."""
+    counts = export_store(_store(ctx), out_dir)
+    for name, n in counts.items():
+        console.print(f"{out_dir / name}: {n} rows")
+
+
+def serve_app(settings: Settings, host: str | None, port: int | None) -> None:
+    """Run the web UI and JSON API until interrupted."""
+    import uvicorn
+
+    from parallax.web.app import create_app
+
+    app = create_app(settings.db)
+    host = host or settings.host
+    port = port or settings.port
+    console.print(
+        f"Parallax is serving {settings.db} at [bold]http://{host}:{port}/[/] (Ctrl-C to stop)"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to bind (default 127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default 8000).")
+@click.pass_context
+@reports_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the web UI and JSON API on 127.0.0.1:8000."""
+    settings = _settings(ctx)
+    open_store(settings.db).close()  # fail early, with a clear message, on a bad --db
+    serve_app(settings, host, port)
+
+
+@main.command()
+@click.option(
+    "--corpus", default=str(DEMO_CORPUS), show_default=True, help="Folder of articles to analyze."
+)
+@click.option(
+    "--serve/--no-serve",
+    "do_serve",
+    default=True,
+    help="Serve the web UI afterwards (--no-serve for scripts).",
+)
+@click.option("--port", default=None, type=int)
+@click.pass_context
+@reports_errors
+def demo(ctx: click.Context, corpus: str, do_serve: bool, port: int | None) -> None:
+    """Ingest and analyze the bundled corpus, print a summary, serve the UI."""
+    settings = _settings(ctx)
+    if not Path(corpus).exists():
+        raise ParallaxError(
+            f"demo corpus {corpus} not found; run from the repository root or pass --corpus"
+        )
+    store = _store(ctx)
+    print_ingest_report(run_ingest(store, settings, [corpus], quiet=False))
+    report = analyze_store(store, settings)
+    console.print(f"Analyzed {report.articles} new articles.")
+    data = articles_view(store, limit=50)
+    print_articles(data["articles"], data["total"])
+    if do_serve:
+        store.close()
+        serve_app(settings, None, port)
+
+
+@main.command(name="eval")
+@click.argument("task")
+@click.option(
+    "--data",
+    default="../shared/data",
+    show_default=True,
+    help="Folder of gold data (laid out like ../shared/data).",
+)
+@reports_errors
+def eval_cmd(task: str, data: str) -> None:
+    """Measure accuracy against gold data: TASK is one of the scorers, or `all`."""
+    from parallax.eval import run_eval
+
+    sys.exit(run_eval(task, Path(data)))
+
+
+@main.command()
+@click.option("--data", default="../shared/data", show_default=True)
+@click.option("--limit", default=None, type=int, help="Use only the first N corpus articles.")
+@reports_errors
+def bench(data: str, limit: int | None) -> None:
+    """Measure speed as ratios against a baseline run in the same process."""
+    from parallax.bench import run_bench
+
+    sys.exit(run_bench(Path(data), limit=limit))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

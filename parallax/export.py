@@ -1,0 +1,68 @@
+"""`parallax export`: the JSONL files of DESIGN.md's export contract.
+
+Keys may be added, never renamed. Files are written to a temporary name and renamed into place,
+so a reader never sees a half-written file; rows stream from the store, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from parallax.model import Article
+from parallax.store import Store
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """One line of ``articles.jsonl``."""
+    m = article.metadata
+    return {
+        "article_id": article.article_id,
+        "source": {"path": article.source.path, "record": article.source.record},
+        "outlet": m.outlet,
+        "url": m.url,
+        "title": m.title,
+        "subtitle": m.subtitle,
+        "author": m.author,
+        "published_at": m.published_at,
+        "language": m.language,
+        "body": article.body,
+    }
+
+
+def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
+    tmp = path.with_name(path.name + ".tmp")
+    count = 0
+    with tmp.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
+            fh.write("\n")
+            count += 1
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    return count
+
+
+def _provenance_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for link in store.provenance():
+        yield {
+            "article_id": link.article_id,
+            "source_article_id": link.source_article_id,
+            "kind": link.kind,
+            "score": link.score,
+        }
+
+
+def export(store: Store, out: Path) -> dict[str, int]:
+    """Write every export file into ``out`` (created if needed); returns rows per file."""
+    out.mkdir(parents=True, exist_ok=True)
+    return {
+        "articles.jsonl": _write_jsonl(
+            out / "articles.jsonl", (article_record(a) for a in store.iter_articles())
+        ),
+        "provenance.jsonl": _write_jsonl(out / "provenance.jsonl", _provenance_rows(store)),
+    }

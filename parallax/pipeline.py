@@ -1,0 +1,96 @@
+"""The analysis pipeline: an ordered list of stages run over the articles that are new.
+
+A stage is any object with a ``name``, the data it ``requires``, the data it ``assigns`` and a
+call ``stage(store, article_ids, settings) -> stats``. `check_order` refuses a list in which a
+stage needs something no earlier stage provides. Each stage runs in its own transaction: a stage
+that fails leaves the store as it was before that stage, the articles stay marked as not analysed,
+and the next `analyze` run starts over for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from parallax.errors import ParallaxError
+from parallax.provenance import ExactDuplicates
+from parallax.settings import Settings
+from parallax.store import Store
+
+#: What exists before any analysis stage runs: the ingested, cleaned articles.
+GIVEN = ("articles",)
+
+
+class Stage(Protocol):
+    """One analysis step."""
+
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]: ...
+
+
+class StageError(ParallaxError):
+    """A stage failed; the message names the stage and the cause."""
+
+
+def default_stages() -> list[Stage]:
+    """The stages `parallax analyze` runs, in order."""
+    return [ExactDuplicates()]
+
+
+def check_order(stages: Sequence[Stage]) -> None:
+    """Raise `StageError` if a stage requires data that no earlier stage assigns."""
+    available = set(GIVEN)
+    for stage in stages:
+        missing = [r for r in stage.requires if r not in available]
+        if missing:
+            raise StageError(
+                f"stage {stage.name!r} requires {', '.join(missing)}, which no earlier stage "
+                "assigns; reorder the pipeline"
+            )
+        available.update(stage.assigns)
+
+
+@dataclass
+class AnalyzeReport:
+    """What one analysis run did, per stage."""
+
+    articles: int = 0
+    stages: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def analyze(
+    store: Store,
+    settings: Settings,
+    stages: Sequence[Stage] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> AnalyzeReport:
+    """Run every stage over the articles no earlier run analysed, then mark them analysed."""
+    stages = list(default_stages() if stages is None else stages)
+    check_order(stages)
+    ids = store.unanalyzed_article_ids()
+    report = AnalyzeReport(articles=len(ids))
+    if not ids:
+        return report
+    for stage in stages:
+        if on_stage is not None:
+            on_stage(stage.name)
+        try:
+            with store.transaction():
+                report.stages[stage.name] = stage(store, ids, settings)
+        except ParallaxError:
+            raise
+        except Exception as exc:
+            raise StageError(
+                f"stage {stage.name!r} failed on {len(ids)} new articles: "
+                f"{type(exc).__name__}: {exc}; nothing of this stage was saved, fix the cause "
+                "and run `parallax analyze` again"
+            ) from exc
+    with store.transaction():
+        store.mark_analyzed(ids)
+    return report

@@ -1,0 +1,81 @@
+"""Database schema as an ordered list of migrations.
+
+Migration N (1-based) moves a database from schema version N-1 to N. A migration is never edited
+once released: a change is a new migration appended to the list. SQLite records the version in
+``PRAGMA user_version``.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: inputs, articles, rejections, provenance, runs
+    """
+    CREATE TABLE inputs (
+        path          TEXT NOT NULL,
+        sha256        TEXT NOT NULL,
+        size          INTEGER NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('partial', 'done')),
+        records_done  INTEGER NOT NULL DEFAULT 0,
+        articles      INTEGER NOT NULL DEFAULT 0,
+        rejected      INTEGER NOT NULL DEFAULT 0,
+        updated_at    TEXT NOT NULL,
+        PRIMARY KEY (path, sha256)
+    );
+
+    CREATE TABLE articles (
+        article_id     TEXT PRIMARY KEY,
+        content_hash   TEXT NOT NULL,
+        source_path    TEXT NOT NULL,
+        source_record  TEXT,
+        kind           TEXT NOT NULL,
+        outlet         TEXT,
+        outlet_key     TEXT NOT NULL DEFAULT '',
+        url            TEXT,
+        title          TEXT,
+        subtitle       TEXT,
+        author         TEXT,
+        published_at   TEXT,
+        language       TEXT,
+        body           TEXT NOT NULL,
+        source_text    TEXT NOT NULL,
+        offset_map     TEXT NOT NULL,
+        removed        TEXT NOT NULL,
+        evidence       TEXT NOT NULL,
+        ingested_at    TEXT NOT NULL,
+        analyzed_at    TEXT
+    );
+    CREATE INDEX articles_content_hash ON articles (content_hash);
+    CREATE INDEX articles_outlet_key ON articles (outlet_key);
+    CREATE INDEX articles_published_at ON articles (published_at);
+
+    CREATE TABLE rejections (
+        rejection_id   INTEGER PRIMARY KEY,
+        path           TEXT NOT NULL,
+        record         TEXT NOT NULL DEFAULT '',
+        reason         TEXT NOT NULL,
+        message        TEXT NOT NULL,
+        raw            BLOB NOT NULL,
+        article_id     TEXT,
+        created_at     TEXT NOT NULL,
+        UNIQUE (path, record, reason)
+    );
+
+    CREATE TABLE provenance (
+        article_id         TEXT NOT NULL REFERENCES articles (article_id),
+        source_article_id  TEXT NOT NULL REFERENCES articles (article_id),
+        kind               TEXT NOT NULL,
+        score              REAL NOT NULL,
+        PRIMARY KEY (article_id, source_article_id, kind)
+    );
+
+    CREATE TABLE runs (
+        run_id        INTEGER PRIMARY KEY,
+        command       TEXT NOT NULL,
+        started_at    TEXT NOT NULL,
+        finished_at   TEXT,
+        stats         TEXT NOT NULL DEFAULT '{}'
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

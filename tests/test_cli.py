@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from parallax.cli import main
+
+
+def run(db: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["--db", str(db), *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_ingest_articles_show_export(tmp_path: Path, seeds_dir: Path) -> None:
+    db = tmp_path / "cli.db"
+    code, out, _ = run(db, "ingest", "--json", str(seeds_dir))
+    assert code == 0 and json.loads(out)["articles"] == 5
+    code, out, _ = run(db, "articles", "--json")
+    listing = json.loads(out)
+    assert code == 0 and listing["total"] == 5
+    first = listing["articles"][0]["article_id"]
+    code, out, _ = run(db, "show", first[:8], "--json")
+    assert code == 0 and json.loads(out)["article_id"] == first
+    code, out, _ = run(db, "articles")
+    assert code == 0 and first in out
+    code, _, err = run(db, "export", "--out", str(tmp_path / "out"))
+    assert code == 0 and "articles.jsonl: 5 rows" in err
+    code, out, _ = run(db, "analyze", "--json")
+    assert code == 0 and json.loads(out)["articles"] == 5
+
+
+def test_ingest_prints_each_rejection_with_its_reason(tmp_path: Path, seeds_dir: Path) -> None:
+    (seeds_dir / "blank.txt").write_text("   \n\n  ")
+    code, _, err = run(tmp_path / "x.db", "ingest", str(seeds_dir))
+    assert code == 0
+    assert "blank.txt" in err and "empty" in err and "articles added" in err
+    code, out, _ = run(tmp_path / "x.db", "rejections", "--json")
+    assert [r["reason"] for r in json.loads(out)["rejections"]] == ["empty"]
+
+
+def test_show_unknown_id_says_what_to_do(tmp_path: Path) -> None:
+    code, _, err = run(tmp_path / "x.db", "show", "ffff")
+    assert code == 2 and "no article id starts with 'ffff'" in err
+
+
+def test_bad_db_url_is_a_clear_error() -> None:
+    result = CliRunner().invoke(main, ["--db", "postgresql://nowhere/x", "articles"])
+    assert result.exit_code == 2 and "SQLite file path" in result.stderr
+
+
+def test_eval_without_data_says_so(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "all", "--data", str(tmp_path / "absent")])
+    assert result.exit_code == 2
+    assert "absent" in result.stderr and "--data" in result.stderr
+
+
+def test_eval_unknown_task(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["eval", "nonsense", "--data", str(tmp_path)])
+    assert result.exit_code == 2 and "unknown eval task" in result.stderr
+
+
+def test_demo_without_serving(tmp_path: Path, seeds_dir: Path) -> None:
+    code, out, err = run(tmp_path / "demo.db", "demo", "--no-serve", "--corpus", str(seeds_dir))
+    assert code == 0
+    assert "Articles (5 of 5)" in out
+    code, _, err = run(tmp_path / "demo.db", "demo", "--no-serve", "--corpus", str(seeds_dir))
+    assert code == 0 and "Analyzed 0 new articles" in err
