@@ -335,7 +335,8 @@ def extract_page(path: str) -> PageResult:
     """Run Parallax's cleaner and plain trafilatura on one ``.html.gz`` page.
 
     A page Parallax rejects (``InputError``) predicts an empty body, which the metric charges
-    as zero recall, exactly as an extractor that returned nothing.
+    as zero recall, exactly as an extractor that returned nothing; so does a page whose file
+    cannot be read.
     """
     import trafilatura
 
@@ -344,8 +345,11 @@ def extract_page(path: str) -> PageResult:
 
     p = Path(path)
     key = p.name.split(".")[0]
-    with gzip.open(p, "rt", encoding="utf-8", errors="replace") as fh:
-        html = fh.read()
+    try:
+        with gzip.open(p, "rt", encoding="utf-8", errors="replace") as fh:
+            html = fh.read()
+    except (OSError, EOFError) as exc:  # a damaged page scores as an empty prediction
+        return PageResult(key, "", "", 0.0, 0.0, f"unreadable: {exc}")
     error = ""
     t0 = time.perf_counter()
     try:

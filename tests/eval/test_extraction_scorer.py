@@ -279,6 +279,16 @@ def test_score_on_a_tiny_benchmark(tmp_path: Path) -> None:
 
 def test_score_flags_a_figure_it_cannot_reproduce(tmp_path: Path) -> None:
     _benchmark_folder(tmp_path, published_f1=0.900)
-    numbers = score(tmp_path, n_bootstrap=0, jobs=1, console=Console(record=True))
+    # Two worker processes, as `parallax eval extraction` runs by default.
+    numbers = score(tmp_path, n_bootstrap=0, jobs=2, console=Console(record=True))
     assert numbers["compared"] == 1.0
     assert numbers["reproduced"] == 0.0
+
+
+def test_damaged_page_scores_as_empty_prediction(tmp_path: Path) -> None:
+    _benchmark_folder(tmp_path, published_f1=0.667)
+    (tmp_path / "html" / "page2.html.gz").write_bytes(b"\x1f\x8b not really gzip")
+    numbers = score(tmp_path, n_bootstrap=0, jobs=1, console=Console(record=True))
+    assert numbers["rejected"] == 1.0
+    assert numbers["recall"] == pytest.approx(0.5)
+    assert numbers["precision"] == pytest.approx(1.0)
