@@ -22,6 +22,7 @@ Offsets into HTML are not kept (see `parallax.model`): ``offsets`` is empty and
 
 from __future__ import annotations
 
+import html as html_entities
 import json
 import re
 import unicodedata
@@ -653,7 +654,8 @@ def _ld_types(node: dict[str, Any]) -> set[str]:
 def _ld_text(value: Any) -> str | None:
     """A name out of a JSON-LD value: a string, ``{"name": ...}`` or a list of those."""
     if isinstance(value, str):
-        return value.strip() or None
+        # Script text is not entity-decoded by the HTML parser; "&amp;" in JSON-LD means "&".
+        return html_entities.unescape(value).strip() or None
     if isinstance(value, dict):
         return _ld_text(value.get("name") or value.get("@value"))
     if isinstance(value, list):

@@ -382,7 +382,7 @@ def test_json_ld_author_list_and_publisher() -> None:
     ld = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": "Harbour plan approved",
+        "headline": "Harbour &amp; port plan approved",
         "author": [{"@type": "Person", "name": "Ana Ribeiro"}, {"name": "Tom Hale"}],
         "publisher": {"@type": "Organization", "name": "Coastal Wire"},
         "datePublished": "2024-03-05",
@@ -391,7 +391,7 @@ def test_json_ld_author_list_and_publisher() -> None:
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     doc = clean_html(article_page(head=head, lang=""))
     meta = doc.metadata
-    assert meta.title == "Harbour plan approved"
+    assert meta.title == "Harbour & port plan approved"  # script text is entity-decoded here
     assert meta.author == "Ana Ribeiro; Tom Hale"
     assert meta.outlet == "Coastal Wire"
     assert meta.published_at == "2024-03-05"

@@ -1,0 +1,282 @@
+"""Per-unit rules of the junk-line classifier: furniture anywhere, dates, names, titles.
+
+Each rule reads one unit's text and its `Features`; the passes in `parallax.clean.lines` decide
+where in the page each rule may apply.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parallax.clean.dates import date_at, is_relative_date, locate_date
+from parallax.clean.features import CLOSERS, WORD, Features
+from parallax.clean.lexicon import (
+    AD_PREFIX,
+    CAPTION_PREFIX,
+    COUNTER,
+    CREDIT_LINE,
+    CREDIT_SIGNAL,
+    CREDIT_TRIGGERS,
+    DATE_START,
+    GALLERY,
+    GLUED_NAV,
+    HANDLE_LINE,
+    IDENTIFIER,
+    LABEL_PREFIX,
+    LABELS_STRONG,
+    NAME_PARTICLES,
+    NUMBERS_ONLY,
+    PHRASE_MAX_WORDS,
+    PROMO_START,
+    PROMO_TARGET,
+    READING_TIME,
+    SEPARATOR,
+    SHARE_WORDS,
+    SOCIAL,
+    STOPWORDS,
+    STRONG_PHRASES,
+    TAGS_PREFIX,
+    TIMER,
+    TRIGGERS,
+    UI_WORDS,
+    label_key,
+)
+
+
+def _icons(f: Features, text: str) -> bool:
+    if f.n_words < 3 or (f.n_stop > 1 and "icon" not in text.casefold()):
+        return False
+    with_icon = sum(1 for w in f.words if "icon" in w.lower())
+    if with_icon >= 3 and with_icon >= 0.2 * f.n_words:
+        return True
+    ui = sum(1 for w in f.words if w.lower() in UI_WORDS)
+    return f.n_words >= 5 and f.n_stop <= 1 and ui >= 0.6 * f.n_words and not f.ends_sentence
+
+
+
+def _share_bar(f: Features, text: str) -> bool:
+    if f.n_words == 0 or f.n_words > 25 or f.sentences >= 2:
+        return False
+    lowered = [w.lower() for w in f.words]
+    social = sum(1 for w in lowered if w in SOCIAL)
+    if social == 0 and "google news" not in f.norm:
+        return False
+    known = sum(1 for w in lowered if w in SOCIAL or w in SHARE_WORDS)
+    handles = text.count("@")
+    if social >= 2 and (known + handles) >= 0.7 * f.n_words:
+        return True
+    return social >= 1 and (known + handles) >= 0.85 * f.n_words and f.n_words <= 8
+
+
+def _promo(f: Features, text: str) -> bool:
+    if f.n_words > 30 or f.n_words == 0:
+        return False
+    if not PROMO_START.search(text):
+        return False
+    return PROMO_TARGET.search(text) is not None
+
+
+def _lone_ui(f: Features, text: str) -> bool:
+    if f.n_words == 0:
+        return SEPARATOR.fullmatch(text) is not None or len(text) <= 3
+    if (f.n_words == 1 or " " not in text) and len(text) <= 40:
+        if text.endswith((".", "!", "?")) and text[:1].isalpha():
+            return False
+        token = text.strip(" .:;,!?()[]{}\"'")
+        if len(token) <= 1:
+            return True
+        if IDENTIFIER.fullmatch(token) and not token.isdigit():
+            return True
+    return False
+
+
+
+def _caption_like(f: Features, text: str) -> bool:
+    """A photo caption or credit, recognised by a credit signal or a caption/credit prefix."""
+    if CAPTION_PREFIX.search(text):
+        # "Photo: AFP. Russian President ..." glued to a long paragraph: unsure, keep.
+        return f.n_words <= 60 or f.sentences <= 2
+    if f.n_words > 60:
+        return False
+    if (
+        "/" not in text
+        and "©" not in text
+        and "(" not in text
+        and CREDIT_TRIGGERS.isdisjoint(f.lowered)
+    ):
+        return False
+    if CREDIT_SIGNAL.search(text) is None:
+        return False
+    # A sentence that merely mentions Getty Images ends with a period after words; a caption
+    # ends with the credit, or is short.
+    tail = text.rstrip(CLOSERS)
+    return not (f.sentence_like and tail.endswith(".") and f.n_words > 25 and f.sentences >= 2)
+
+
+def _counter(f: Features, text: str) -> bool:
+    if f.n_words > 12:
+        return False
+    key = text.strip(" .|•·")
+    if COUNTER.fullmatch(key) or GALLERY.fullmatch(key):
+        return True
+    if READING_TIME.search(text) and f.n_words <= 8:
+        return True
+    if re.match(r"\d[\d,.]*[km]?\s*(?:followers|subscribers|fans|likes)", key, re.I):
+        return True  # "299FollowersFollow"
+    return NUMBERS_ONLY.fullmatch(key) is not None
+
+
+
+def strong_kind(text: str, f: Features) -> str | None:
+    """Furniture kind of a unit that is furniture wherever it stands, else ``None``."""
+    if f.n_words <= 14:
+        if AD_PREFIX.match(text):
+            return "ad"
+        if TAGS_PREFIX.match(text) and not f.sentences >= 2:
+            return "label"
+        if GLUED_NAV.match(text):
+            return "related"
+        key = label_key(text)
+        kind = LABELS_STRONG.get(key)
+        if kind is not None:
+            return kind
+        if TIMER.fullmatch(text.strip(" .|•·")):
+            return "timer"
+        if _counter(f, text):
+            return "counter"
+        if _lone_ui(f, text):
+            return "ui"
+        if HANDLE_LINE.fullmatch(text):
+            return "share"
+    if _icons(f, text):
+        return "icons"
+    if text.lstrip(" \t([").startswith(("©", "(c)", "(C)", "ⓒ")) or re.match(
+        r"^\W*copyright\b", text, re.IGNORECASE
+    ):
+        return "credit" if f.n_words <= 60 else None
+    if _caption_like(f, text):
+        return "caption"
+    if _share_bar(f, text):
+        return "share"
+    if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.lowered) and not _quoted(text):
+        for kind, pattern in STRONG_PHRASES:
+            if f.n_words > PHRASE_MAX_WORDS.get(kind, 80):
+                continue
+            if pattern.search(text):
+                return kind
+    if _promo(f, text):
+        return "promo"
+    if f.n_words <= 40 and CREDIT_LINE.match(text):
+        return "credit"
+    if f.n_words <= 30 and LABEL_PREFIX.match(text) and not f.sentences >= 2:
+        return "related"
+    return None
+
+
+def _quoted(text: str) -> bool:
+    """Whether the line is (mostly) a quotation, where furniture words are someone's words."""
+    return text.lstrip()[:1] in "\"“„«" and text.rstrip(CLOSERS[:-2]).rstrip()[-1:] in "\"”»“"
+
+
+def date_line(text: str, f: Features) -> bool:
+    """A line that states a date (or time) and little else."""
+    if f.n_words > 24:
+        return False
+    m = locate_date(text)
+    if m is None:
+        if is_relative_date(text) and f.n_words <= 8 and (
+            re.search(r"\d|\b(?:published|updated|posted|modified)\b", text, re.IGNORECASE)
+        ):
+            return True
+        return bool(
+            re.fullmatch(
+                r"\W*(?:updated|published|posted|last updated|modified)\b.{0,12}\d{1,2}[:.]\d{2}"
+                r".{0,16}",
+                text,
+                re.IGNORECASE,
+            )
+        )
+    rest = (text[: m.start] + " " + text[m.end:]).lower()
+    rest = re.sub(
+        r"\b(?:updated|update|published|posted|last|first|modified|on|at|date|dated|created|"
+        r"issued|gmt|utc|et|bst|msk|cet|edt|est|pst|pdt|am|pm|a\.m|p\.m|time|read|min|mins)\b",
+        " ",
+        rest,
+    )
+    m2 = locate_date(rest)
+    if m2 is not None:
+        rest = rest[: m2.start] + " " + rest[m2.end:]
+    rest = re.sub(r"[\W\d_]+", " ", rest).strip()
+    return len(rest.split()) <= 2
+
+
+
+def date_prefix(text: str) -> int:
+    """Length of a date glued to the start of a sentence (" date 2025-09-03 Russian ..."), or 0."""
+    m = re.match(
+        r"\W*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|"
+        r"first published(?: on)?)\s*[:\-–|]?\s*",
+        text,
+        re.IGNORECASE,
+    )
+    labelled = m is not None
+    start = m.end() if m else 0
+    if not labelled and not DATE_START.match(text):
+        return 0
+    found = date_at(text[start: start + 80])
+    if found is None:
+        return 0
+    end = start + found.end
+    rest = text[end:]
+    tail = re.match(r"\s*(?:\(\s*updated[^)]{0,60}\)|[|•·,;–—-])?\s*", rest, re.IGNORECASE)
+    cut = end + (tail.end() if tail else 0)
+    remainder = text[cut:]
+    if not remainder or (not remainder[0].isupper() and remainder[0] not in "\"“«'‘"):
+        return 0
+    has_time = re.search(r"\d[:.]\d\d", text[start:end]) is not None
+    if not labelled and not has_time:
+        return 0  # "September 3, 2025 marked ..." may be the sentence itself
+    if len(WORD.findall(remainder)) < 4:
+        return 0
+    return cut
+
+
+def name_shaped(text: str, f: Features, allow_outlet: bool = True) -> bool:
+    """A lone personal name such as "Eric Hill" (optionally ", Outlet")."""
+    if not 2 <= f.n_words <= 7 or f.ends_sentence or f.n_chars > 60:
+        return False
+    name = text.split(",")[0].strip() if allow_outlet and "," in text else text.strip()
+    tokens = name.split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    for tok in tokens:
+        bare = tok.strip(".")
+        if bare.lower() in NAME_PARTICLES:
+            continue
+        if not bare or not bare[0].isupper() or bare.lower() in STOPWORDS:
+            return False
+        if not re.fullmatch(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*\.?", tok):
+            return False
+        if bare.isupper() and len(bare) > 3:
+            return False
+    return True
+
+
+def title_like(f: Features, text: str) -> bool:
+    if not 2 <= f.n_words <= 30 or f.n_chars > 250:
+        return False
+    tail = text.rstrip(CLOSERS)
+    if tail.endswith((".", ",", ";")) and not tail.endswith("..."):
+        return False
+    first = next((c for c in text if c.isalpha()), "")
+    return bool(first) and not first.islower()
+
+
+def similar_title(a: str, b: str) -> bool:
+    """Whether two normalised lines are the same title (one may carry "- Outlet" or "| Site")."""
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 20 and long_.startswith(short) and len(short) >= 0.5 * len(long_)
