@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from parallax.eval import TASKS
+from parallax.eval import TASKS, task_folder
 
 FLOORS = Path(__file__).with_name("floors.toml")
 
@@ -48,15 +48,16 @@ def main(argv: list[str] | None = None) -> int:
         "--strict", action="store_true", help="fail on a data fingerprint mismatch too"
     )
     parser.add_argument("--print-fingerprints", action="store_true")
+    parser.add_argument("--floors", type=Path, default=FLOORS, help="floors file (TOML)")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"gate: gold data folder {args.data} is absent; pass --data DIR", file=sys.stderr)
         return 2
-    floors = tomllib.loads(FLOORS.read_text(encoding="utf-8"))
+    floors = tomllib.loads(args.floors.read_text(encoding="utf-8"))
     failures: list[str] = []
     for task, spec in sorted(floors.items()):
         module_name, folder = TASKS[task]
-        data_dir = args.data / folder
+        data_dir = task_folder(args.data, folder)
         actual_fp = fingerprint(data_dir)
         if args.print_fingerprints:
             print(f"{task}: {actual_fp}")

@@ -32,14 +32,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from parallax.clean.features import STOPWORDS, WORD, Features, features
+from parallax.clean.dates import locate_date
+from parallax.clean.features import CLOSERS, WORD, Features, features
 from parallax.clean.lexicon import (
     BIO,
     BYLINE,
     CAPTION_VERB,
-    CLOSERS_DOT,
     DESK,
     SECTION_LABELS,
+    STOPWORDS,
     TAG_OPENER_KEYS,
     is_related_opener,
     label_key,
@@ -53,7 +54,6 @@ from parallax.clean.rules import (
     title_like,
 )
 from parallax.clean.units import Decision, Line, Unit, is_hard_wrapped, make_units, split_lines
-from parallax.clean.dates import locate_date
 
 __all__ = [
     "STOPWORDS",
@@ -72,4 +72,318 @@ __all__ = [
     "strong_kind",
 ]
 
+
+@dataclass(frozen=True, slots=True)
+class Hints:
+    """What the container stated about the text: used to recognise title and subtitle lines."""
+
+    title: str | None = None
+    subtitle: str | None = None
+
+
+#: Repeat and teaser checks look at most this many units (so huge inputs stay linear).
+_MAX_COMPARE = 4000
+_MAX_TEASERS = 50
+
+
+def classify(units: list[Unit], hints: Hints | None = None) -> list[Decision]:
+    """Decide for each unit whether it is article text or furniture (and which kind)."""
+    hints = hints or Hints()
+    feats = [features(u.text) for u in units]
+    kinds: list[str | None] = [strong_kind(u.text, f) for u, f in zip(units, feats, strict=True)]
+    cuts = [0] * len(units)
+
+    _mark_teasers_and_repeats(units, feats, kinds)
+    _mark_date_prefixes(units, feats, kinds, cuts)
+
+    _mark_captions_with_dates(units, feats, kinds)
+    anchors = [
+        i
+        for i, f in enumerate(feats)
+        if cuts[i] > 0 or (kinds[i] is None and f.anchor and not date_line(units[i].text, f))
+    ]
+    # An author bio closing the page reads like prose; it must not extend the article.
+    while (
+        len(anchors) > 1
+        and BIO.match(units[anchors[-1]].text)
+        and feats[anchors[-1]].n_words <= 60
+    ):
+        anchors.pop()
+    first = anchors[0] if anchors else len(units)
+    last = anchors[-1] if anchors else len(units) - 1
+
+    title_index = _mark_header(units, feats, kinds, first, hints)
+    if title_index is not None and first < len(units) and _caption_before_byline(
+        units, feats, kinds, first
+    ):
+        kinds[first] = "caption"
+        later = [i for i in anchors if i > first]
+        first = later[0] if later else len(units)
+        _mark_header(units, feats, kinds, first, hints)
+    _mark_title_repeats(units, feats, kinds, title_index, hints)
+    _mark_footer(units, feats, kinds, last)
+    _mark_related_blocks(units, feats, kinds)
+    _mark_body_dates(units, feats, kinds, first, last)
+
+    decisions = []
+    for kind, cut in zip(kinds, cuts, strict=True):
+        if kind is not None:
+            decisions.append(Decision(kind))
+        elif cut:
+            decisions.append(Decision("date", cut))  # a date glued to the first sentence
+        else:
+            decisions.append(Decision())
+    return decisions
+
+
+def _mark_captions_with_dates(
+    units: list[Unit], feats: list[Features], kinds: list[str | None]
+) -> None:
+    """Agency-style captions inside the text: "X speaks during Y in Z, Sunday, Nov. 17, 2019."."""
+    for i, unit in enumerate(units):
+        f = feats[i]
+        if kinds[i] is None and f.n_words <= 45 and f.sentences <= 2 and CAPTION_VERB.match(
+            unit.text
+        ):
+            found = locate_date(unit.text)
+            if found is not None and found.end >= len(unit.text.rstrip(CLOSERS + ".")) - 2:
+                kinds[i] = "caption"
+
+
+def _mark_teasers_and_repeats(
+    units: list[Unit], feats: list[Features], kinds: list[str | None]
+) -> None:
+    seen: dict[str, int] = {}
+    limit = min(len(units), _MAX_COMPARE)
+    teasers = 0
+    for i in range(limit):
+        f = feats[i]
+        if kinds[i] is not None or not f.norm:
+            continue
+        if f.anchor and f.stop_ratio >= 0.15 and f.norm in seen:
+            # A paragraph printed twice (teaser and text). Short lines may repeat in an
+            # article (list items, recipe lines), so only prose counts.
+            kinds[i] = "repeat"
+            continue
+        seen.setdefault(f.norm, i)
+        if teasers < _MAX_TEASERS and f.n_words >= 5 and (f.ends_ellipsis or i < 12):
+            prefix = f.norm
+            if f.ends_ellipsis:
+                # The last word may be cut ("assur…"): compare without it.
+                prefix = prefix.rsplit(" ", 1)[0]
+            elif f.n_words < 8:
+                continue
+            teasers += 1
+            for j in range(i + 1, limit):
+                other = feats[j].norm
+                if len(other) > len(prefix) + 1 and other.startswith(prefix + " "):
+                    kinds[i] = "teaser"
+                    break
+
+
+def _mark_date_prefixes(
+    units: list[Unit], feats: list[Features], kinds: list[str | None], cuts: list[int]
+) -> None:
+    for i, unit in enumerate(units[:_MAX_COMPARE]):
+        if kinds[i] is not None:
+            continue
+        first_line = unit.lines[0].text
+        if not (first_line[:1].isdigit() or first_line[:1].isalpha()):
+            continue
+        cut = date_prefix(first_line)
+        if cut:
+            cuts[i] = cut
+
+
+def _mark_header(
+    units: list[Unit],
+    feats: list[Features],
+    kinds: list[str | None],
+    first: int,
+    hints: Hints,
+) -> int | None:
+    """Title, subtitle, dates, bylines, captions and labels before the article. Title index."""
+    title_norm = " ".join(WORD.findall(hints.title)).lower() if hints.title else None
+    sub_norm = " ".join(WORD.findall(hints.subtitle)).lower() if hints.subtitle else None
+    title_index: int | None = None
+    subtitle_done = False
+    pending_kicker: int | None = None
+    end = min(first, len(units), 40)
+    for i in range(end):
+        if kinds[i] is not None:
+            continue
+        text, f = units[i].text, feats[i]
+        if title_norm and similar_title(f.norm, title_norm):
+            kinds[i] = "title"
+            title_index = i
+            continue
+        if sub_norm and similar_title(f.norm, sub_norm):
+            kinds[i] = "subtitle"
+            subtitle_done = True
+            continue
+        if date_line(text, f):
+            kinds[i] = "date"
+            continue
+        if BYLINE.match(text) and f.n_words <= 16 and not f.sentence_like:
+            kinds[i] = "byline"
+            continue
+        if DESK.match(text) or (title_index is not None and name_shaped(text, f)):
+            kinds[i] = "byline"
+            continue
+        key = label_key(text)
+        if key in SECTION_LABELS:
+            kinds[i] = "label"
+            continue
+        if title_index is None and title_norm is None:
+            if title_like(f, text):
+                if f.n_words <= 2 and pending_kicker is None and _later_title(units, feats, kinds,
+                                                                              i, end):
+                    pending_kicker = i
+                    kinds[i] = "label"
+                    continue
+                kinds[i] = "title"
+                title_index = i
+            continue
+        if title_index is not None and not subtitle_done and sub_norm is None:
+            subtitle_done = True
+            if (title_like(f, text) or (f.ends_colon is False and not f.ends_sentence)) and (
+                f.n_words >= 4
+            ) and not f.ends_sentence:
+                kinds[i] = "subtitle"
+                continue
+        if CAPTION_VERB.match(text) and f.n_words <= 30 and i + 1 < len(units) and (
+            title_index is not None
+        ):
+            kinds[i] = "caption"
+    return title_index
+
+
+def _caption_before_byline(
+    units: list[Unit], feats: list[Features], kinds: list[str | None], i: int
+) -> bool:
+    """A short caption ("X marches through Y.") between the standfirst and the byline."""
+    f = feats[i]
+    if f.n_words > 30 or f.sentences > 1 or not CAPTION_VERB.match(units[i].text):
+        return False
+    for j in range(i + 1, min(len(units), i + 4)):
+        if kinds[j] is not None:
+            continue
+        text = units[j].text
+        return bool(DESK.match(text) or name_shaped(text, feats[j]) or (
+            BYLINE.match(text) and feats[j].n_words <= 16))
+    return False
+
+
+def _later_title(
+    units: list[Unit], feats: list[Features], kinds: list[str | None], i: int, end: int
+) -> bool:
+    """Whether a longer title-like line follows a one- or two-word kicker line."""
+    for j in range(i + 1, min(end, i + 4)):
+        if kinds[j] is None:
+            return title_like(feats[j], units[j].text) and feats[j].n_words >= 3
+    return False
+
+
+def _mark_title_repeats(
+    units: list[Unit],
+    feats: list[Features],
+    kinds: list[str | None],
+    title_index: int | None,
+    hints: Hints,
+) -> None:
+    norms = []
+    if title_index is not None:
+        norms.append(feats[title_index].norm)
+    if hints.title:
+        norms.append(" ".join(WORD.findall(hints.title)).lower())
+    norms = [n for n in norms if n]
+    if not norms:
+        return
+    for i in range(min(len(units), _MAX_COMPARE)):
+        if i == title_index or kinds[i] is not None:
+            continue
+        if any(feats[i].norm == n for n in norms):
+            kinds[i] = "repeat"
+
+
+def _mark_footer(
+    units: list[Unit], feats: list[Features], kinds: list[str | None], last: int
+) -> None:
+    """Trailing bylines, bios, dates, desk credits and labels after the article."""
+    for i in range(last + 1, len(units)):
+        if kinds[i] is not None:
+            continue
+        text, f = units[i].text, feats[i]
+        if name_shaped(text, f) or DESK.match(text) or (BYLINE.match(text) and f.n_words <= 16):
+            kinds[i] = "byline"
+        elif BIO.match(text) and f.n_words <= 60:
+            kinds[i] = "bio"
+        elif date_line(text, f):
+            kinds[i] = "date"
+        elif label_key(text) in SECTION_LABELS:
+            kinds[i] = "label"
+
+
+def _mark_related_blocks(
+    units: list[Unit], feats: list[Features], kinds: list[str | None]
+) -> None:
+    """Headlines listed under a "Related" / "Read more" / "Most read" label."""
+    i = 0
+    n = len(units)
+    while i < n:
+        f = feats[i]
+        opener = kinds[i] in ("label", "related", None) and f.n_words <= 8 and not (
+            f.ends_sentence) and is_related_opener(label_key(units[i].text))
+        if not opener:
+            i += 1
+            continue
+        key = label_key(units[i].text)
+        tags = key in TAG_OPENER_KEYS
+        if kinds[i] is None:
+            kinds[i] = "label" if tags else "related"
+        j = i + 1
+        run = 0
+        while j < n and run < 10:
+            g = feats[j]
+            if kinds[j] is not None:
+                if g.n_words <= 8 and is_related_opener(label_key(units[j].text)):
+                    break  # the next block starts here
+                j += 1
+                continue
+            # Related headlines have no full stop; the article resumes with a sentence.
+            if g.anchor or g.ends_sentence or g.n_words > 25:
+                break
+            if tags:
+                if g.n_words > 4:
+                    break
+                kinds[j] = "label"
+                run += 1
+                j += 1
+                continue
+            if g.n_words < 3:
+                break
+            if g.n_words > 12 and g.n_capital < 0.5 * g.n_words:
+                break
+            kinds[j] = "related"
+            run += 1
+            j += 1
+        i = j
+
+
+def _mark_body_dates(
+    units: list[Unit], feats: list[Features], kinds: list[str | None], first: int, last: int
+) -> None:
+    """A line inside the article that is only a date stamp ("Updated 10:52 GMT")."""
+    for i in range(first, min(last + 1, len(units))):
+        if kinds[i] is None and not feats[i].sentence_like and date_line(units[i].text, feats[i]):
+            kinds[i] = "date"
+
+
+def junk_kinds() -> Iterable[str]:
+    """Every kind the classifier can give (stable strings, stored with removed lines)."""
+    return (
+        "ad", "label", "timer", "counter", "ui", "share", "icons", "credit", "caption", "comments",
+        "newsletter", "cookie", "paywall", "copyright", "promo", "related", "teaser", "repeat",
+        "title", "subtitle", "date", "byline", "bio",
+    )
 

@@ -41,5 +41,14 @@ def run_eval(task: str, data: Path) -> int:
         module_name, folder = TASKS[name]
         module = importlib.import_module(module_name)
         console.rule(f"eval {name}")
-        status = max(status, int(module.main(["--data", str(data / folder)])))
+        status = max(status, int(module.main(["--data", str(task_folder(data, folder))])))
     return status
+
+
+def task_folder(data: Path, folder: str) -> Path:
+    """The task's own folder: ``data/folder`` for a data root, else ``data`` itself.
+
+    Both ``--data ../shared/data`` and ``--data ../shared/data/extraction-scrapinghub`` work.
+    """
+    nested = data / folder
+    return nested if nested.is_dir() else data
