@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -244,7 +245,7 @@ def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
     for field in ("article_id", "outlet", "author", "published_at", "url", "language", "subtitle"):
         ev = data["evidence"].get(field)
         where = f"  [{ev['rule']}]" if ev else ""
-        meta.add_row(field, _cell(data[field]) + where)
+        meta.add_row(field, escape(_cell(data[field]) + where))
     meta.add_row(
         "source",
         data["source"]["path"]

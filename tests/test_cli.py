@@ -22,7 +22,13 @@ def test_ingest_articles_show_export(tmp_path: Path, seeds_dir: Path) -> None:
     assert code == 0 and listing["total"] == 5
     first = listing["articles"][0]["article_id"]
     code, out, _ = run(db, "show", first[:8], "--json")
-    assert code == 0 and json.loads(out)["article_id"] == first
+    shown = json.loads(out)
+    assert code == 0 and shown["article_id"] == first
+    code, out, _ = run(db, "show", first[:8])
+    # evidence rules are printed, not swallowed as Rich markup
+    assert code == 0 and shown["evidence"]
+    for ev in shown["evidence"].values():
+        assert f"[{ev['rule']}]" in out
     code, out, _ = run(db, "articles")
     assert code == 0 and first in out
     code, _, err = run(db, "export", "--out", str(tmp_path / "out"))

@@ -16,9 +16,6 @@ WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 CLOSERS = "\"'”’»)]*_ \t"
 _TERMINALS = frozenset(".!?…。！？")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\"”’)\]][.!?…][\"'”’»)]*\s+[\"“‘(]?[A-Z]")
-#: Characters whose lower case depends on context ("Σ") or is two characters ("İ"): with
-#: them, lowering the whole text is not the same as lowering word by word.
-_CONTEXT_CASED = ("Σ", "İ")
 
 
 class Features:
@@ -51,10 +48,12 @@ class Features:
         self.text = text
         self.n_chars = len(text)
         if "Σ" in text or "İ" in text:
+            # Their lower case depends on context or is two characters: lower word by word.
             low_words = [w.lower() for w in WORD.findall(text)]
         else:
-            # Lower case maps every other character to one character of the same word class,
-            # so the words of the lowered text are the lowered words.
+            # Lower case maps every other character to one character of the same word class
+            # (checked over all of Unicode), so the words of the lowered text are the lowered
+            # words.
             low_words = WORD.findall(text.lower())
         self.low_words: list[str] = low_words
         self.n_words = n_words = len(low_words)
@@ -67,9 +66,9 @@ class Features:
         self.ends_ellipsis = tail.endswith(("…", "..."))
         # Reads like prose: punctuated and made of ordinary words.
         if n_words >= 5 and (ends_sentence or ends_colon):
-            self.sentence_like = n_stop >= 0.1 * n_words or n_words >= 8
+            self.sentence_like = n_stop / n_words >= 0.1 or n_words >= 8
         else:
-            self.sentence_like = n_words >= 14 and n_stop >= 0.2 * n_words
+            self.sentence_like = n_words >= 14 and n_stop / n_words >= 0.2
         self._words: tuple[str, ...] | None = None
         self._lowered: frozenset[str] | None = None
         self._n_capital: int | None = None

@@ -46,10 +46,10 @@ from parallax.clean.lexicon import (
 def _icons(f: Features, text: str) -> bool:
     if f.n_words < 3 or (f.n_stop > 1 and "icon" not in text.casefold()):
         return False
-    with_icon = sum(1 for w in f.words if "icon" in w.lower())
+    with_icon = sum(1 for w in f.low_words if "icon" in w)
     if with_icon >= 3 and with_icon >= 0.2 * f.n_words:
         return True
-    ui = sum(1 for w in f.words if w.lower() in UI_WORDS)
+    ui = sum(1 for w in f.low_words if w in UI_WORDS)
     return f.n_words >= 5 and f.n_stop <= 1 and ui >= 0.6 * f.n_words and not f.ends_sentence
 
 
@@ -57,7 +57,7 @@ def _icons(f: Features, text: str) -> bool:
 def _share_bar(f: Features, text: str) -> bool:
     if f.n_words == 0 or f.n_words > 25 or f.sentences >= 2:
         return False
-    lowered = [w.lower() for w in f.words]
+    lowered = f.low_words
     social = sum(1 for w in lowered if w in SOCIAL)
     if social == 0 and "google news" not in f.norm:
         return False
