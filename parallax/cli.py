@@ -99,14 +99,29 @@ def run_ingest(store: Store, settings: Settings, paths: Sequence[str], quiet: bo
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        TextColumn("files · {task.fields[documents]} documents"),
         TimeElapsedColumn(),
         console=console,
         disable=quiet or not console.is_terminal,
         transient=True,
     ) as progress:
-        task = progress.add_task("ingest", total=len(files))
+        task = progress.add_task("ingest", total=len(files), documents=0)
+        documents = 0
+
+        def on_document() -> None:
+            nonlocal documents
+            documents += 1
+            if documents % 50 == 0:
+                progress.update(task, documents=documents)
+
         run_id = store.start_run("ingest")
-        report = ingest_paths(paths, store, settings, on_file=lambda _p: progress.advance(task))
+        report = ingest_paths(
+            paths,
+            store,
+            settings,
+            on_file=lambda _p: progress.update(task, advance=1, documents=documents),
+            on_document=on_document,
+        )
         store.finish_run(run_id, report.as_dict())
     return report
 

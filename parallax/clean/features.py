@@ -35,11 +35,13 @@ class Features:
         "ends_colon",
         "ends_ellipsis",
         "ends_sentence",
+        "low",
         "low_words",
         "n_chars",
         "n_stop",
         "n_words",
         "norm",
+        "plain_case",
         "sentence_like",
         "text",
     )
@@ -47,6 +49,9 @@ class Features:
     def __init__(self, text: str) -> None:
         self.text = text
         self.n_chars = len(text)
+        self.low = low = text.lower()
+        # Case-insensitive patterns match these for "i" and "s" though lower case keeps them.
+        self.plain_case = not ("İ" in text or "ı" in text or "ſ" in text)
         if "Σ" in text or "İ" in text:
             # Their lower case depends on context or is two characters: lower word by word.
             low_words = [w.lower() for w in WORD.findall(text)]
@@ -54,7 +59,7 @@ class Features:
             # Lower case maps every other character to one character of the same word class
             # (checked over all of Unicode), so the words of the lowered text are the lowered
             # words.
-            low_words = WORD.findall(text.lower())
+            low_words = WORD.findall(low)
         self.low_words: list[str] = low_words
         self.n_words = n_words = len(low_words)
         self.n_stop = n_stop = sum(map(STOPWORDS.__contains__, low_words))

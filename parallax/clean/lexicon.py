@@ -313,16 +313,36 @@ _AGENCY = (
     r"Yonhap|IANS|PTI|ANI|dpa|DPA|ANSA|Kremlin|Wikimedia Commons|Wikimedia|Flickr|Unsplash|"
     r"Pixabay|Handout|Courtesy|File)"
 )
-CREDIT_SIGNAL = re.compile(
-    r"(?i:getty images)|shutterstock|istockphoto|\bistock\b|\balamy\b|\bap photo\b|\bafp photo\b|"
-    r"\breuters photo\b|(?i:\bphoto(?:graph)?(?:ed)? (?:by|courtesy)\b|\bphoto credit\b|"
-    r"\bimage credit\b|\bimage copyright\b|\bimage source\b|\btoggle caption\b|\bhide caption\b|"
-    r"\benlarge this image\b|\bmediabank\b|\bvia getty\b|[.!?]\s+(?:photo|image|picture|foto|"
-    r"credit|source)s?\s*(?::|by)\s*[^.!?]{2,60}$)|[(\[](?:photo|image|picture|credit|"
-    r"file photo|foto)s?\s*(?::|by)[^)\]]{1,80}[)\]]|\((?:AP|AFP|Reuters|Getty Images|EPA|"
-    r"Xinhua|Bloomberg|Pool|Handout)(?: Photo)?(?:/[^)]{1,40})?\)\s*$"
-    r"|\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*\s?/\s?"
-    + _AGENCY + r"\b|\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK)\s?/\s?[A-Z]|(?:©|\(c\))\s*\w",
+#: Photo-credit signals, each with the literals (in lower case) one of which its every match
+#: contains, so that a line without them skips the pattern.
+CREDIT_SIGNALS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        ("getty", "shutterstock", "istock", "alamy", "photo", "image", "caption", "mediabank",
+         "picture", "foto", "credit", "source"),
+        re.compile(
+            r"(?i:getty images)|shutterstock|istockphoto|\bistock\b|\balamy\b|\bap photo\b"
+            r"|\bafp photo\b|\breuters photo\b|(?i:\bphoto(?:graph)?(?:ed)? (?:by|courtesy)\b"
+            r"|\bphoto credit\b|\bimage credit\b|\bimage copyright\b|\bimage source\b"
+            r"|\btoggle caption\b|\bhide caption\b|\benlarge this image\b|\bmediabank\b"
+            r"|\bvia getty\b|[.!?]\s+(?:photo|image|picture|foto|credit|source)s?\s*(?::|by)\s*"
+            r"[^.!?]{2,60}$)"
+        ),
+    ),
+    (
+        ("(", "[", "©"),
+        re.compile(
+            r"[(\[](?:photo|image|picture|credit|file photo|foto)s?\s*(?::|by)[^)\]]{1,80}[)\]]"
+            r"|\((?:AP|AFP|Reuters|Getty Images|EPA|Xinhua|Bloomberg|Pool|Handout)(?: Photo)?"
+            r"(?:/[^)]{1,40})?\)\s*$|(?:©|\(c\))\s*\w"
+        ),
+    ),
+    (
+        ("/",),
+        re.compile(
+            r"\b[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+)*\s?/\s?" + _AGENCY
+            + r"\b|\b(?:REUTERS|AFP|AP|EPA|TASS|SPUTNIK)\s?/\s?[A-Z]"
+        ),
+    ),
 )
 CAPTION_VERB = re.compile(
     r"^(?:[A-Z“\"][\w.'’\-–]*,?\s+){1,8}(?:\([^)]{1,40}\)\s+)?(?:(?:is|are) (?:seen|pictured|"

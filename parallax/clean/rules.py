@@ -15,7 +15,7 @@ from parallax.clean.lexicon import (
     CAPTION_PREFIX,
     COUNTER,
     CREDIT_LINE,
-    CREDIT_SIGNAL,
+    CREDIT_SIGNALS,
     CREDIT_TRIGGERS,
     DATE_START,
     GALLERY,
@@ -91,6 +91,15 @@ def _lone_ui(f: Features, text: str) -> bool:
 
 
 
+def _may_contain(f: Features, needles: tuple[str, ...]) -> bool:
+    """Whether the unit may match a pattern whose every match contains one of ``needles``.
+
+    Case-insensitive patterns also match "İ", "ı" and "ſ" for "i" and "s", which lower case
+    does not map to them; such text is always searched.
+    """
+    return not f.plain_case or any(n in f.low for n in needles)
+
+
 def _caption_like(f: Features, text: str) -> bool:
     """A photo caption or credit, recognised by a credit signal or a caption/credit prefix."""
     if CAPTION_PREFIX.search(text):
@@ -105,7 +114,9 @@ def _caption_like(f: Features, text: str) -> bool:
         and CREDIT_TRIGGERS.isdisjoint(f.lowered)
     ):
         return False
-    if CREDIT_SIGNAL.search(text) is None:
+    if not any(
+        _may_contain(f, needles) and pattern.search(text) for needles, pattern in CREDIT_SIGNALS
+    ):
         return False
     # A sentence that merely mentions Getty Images ends with a period after words; a caption
     # ends with the credit, or is short.

@@ -6,7 +6,6 @@ judges: one line, or a blank-line-separated paragraph when the text is hard-wrap
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -40,32 +39,25 @@ class Decision:
         return self.kind is None or self.cut > 0
 
 
-_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-
-
 def split_lines(text: str) -> list[Line]:
-    """The non-blank lines of ``text`` with exact source offsets of their stripped text."""
+    """The non-blank lines of ``text`` with exact source offsets of their stripped text.
+
+    Lines end where `str.splitlines` ends them (``\\r\\n``, ``\\n``, ``\\r``, ``\\v``, ``\\f``,
+    ``\\x1c``-``\\x1e``, ``\\x85``, ``\\u2028``, ``\\u2029``).
+    """
     lines: list[Line] = []
     pos = 0
-    number = 1
-    blank = False
-    for m in _LINE_BREAK.finditer(text):
-        _add_line(lines, text, pos, m.start(), number, blank)
-        blank = not lines or lines[-1].number != number
-        pos = m.end()
-        number += 1
-    _add_line(lines, text, pos, len(text), number, blank)
+    blank = True
+    for number, raw in enumerate(text.splitlines(keepends=True), start=1):
+        stripped = raw.strip()
+        if stripped:
+            start = pos + len(raw) - len(raw.lstrip())
+            lines.append(Line(number, start, start + len(stripped), stripped, blank))
+            blank = False
+        else:
+            blank = True
+        pos += len(raw)
     return lines
-
-
-def _add_line(lines: list[Line], text: str, start: int, end: int, number: int, blank: bool) -> None:
-    raw = text[start:end]
-    stripped = raw.strip()
-    if not stripped:
-        return
-    lead = len(raw) - len(raw.lstrip())
-    s = start + lead
-    lines.append(Line(number, s, s + len(stripped), stripped, blank or not lines))
 
 
 @dataclass(frozen=True, slots=True)

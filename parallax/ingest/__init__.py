@@ -104,10 +104,12 @@ class Ingest:
         store: Store,
         settings: Settings,
         on_file: Callable[[Path], None] | None = None,
+        on_document: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self.on_file = on_file
+        self.on_document = on_document
         self.report = IngestReport()
         self._batch = _Batch()
         # Source labels of articles waiting in the uncommitted batch, by article id.
@@ -155,6 +157,8 @@ class Ingest:
             index += 1
             if index <= skip:
                 continue
+            if self.on_document is not None:
+                self.on_document()
             if isinstance(item, Rejected):
                 self.reject(item)
                 rejected += 1
@@ -224,13 +228,15 @@ def ingest_paths(
     store: Store,
     settings: Settings,
     on_file: Callable[[Path], None] | None = None,
+    on_document: Callable[[], None] | None = None,
 ) -> IngestReport:
     """Expand paths, directories and globs, then ingest every file found.
 
     Paths that match nothing are reported as rejections, like any other bad input.
+    ``on_file`` is called after each file, ``on_document`` for each document read (progress).
     """
     files, missing = expand_inputs(patterns)
-    job = Ingest(store, settings, on_file)
+    job = Ingest(store, settings, on_file, on_document)
     for rejected in missing:
         job.reject(rejected)
     return job.run(files)

@@ -161,3 +161,21 @@ def test_edited_file_is_read_again(seeds_dir: Path, store: SQLiteStore, settings
     report = ingest_paths([str(seeds_dir)], store, settings)
     assert (report.unchanged, report.articles) == (4, 1)
     assert store.count_articles() == 6
+
+
+def test_progress_callbacks_count_files_and_documents(
+    tmp_path: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    path = jsonl(tmp_path / "three.jsonl", [{"text": f"{i}. " + BODY} for i in range(3)])
+    (tmp_path / "one.txt").write_text(BODY, encoding="utf-8")
+    files: list[str] = []
+    documents: list[int] = []
+    ingest_paths(
+        [str(path), str(tmp_path / "one.txt")],
+        store,
+        settings,
+        on_file=lambda p: files.append(p.name),
+        on_document=lambda: documents.append(1),
+    )
+    assert files == ["three.jsonl", "one.txt"]
+    assert len(documents) == 4
