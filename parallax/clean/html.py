@@ -9,60 +9,34 @@ furniture (related-link blocks, share and follow prompts, newsletter offers, rea
 counters, datelines, trailing credits) are dropped afterwards. When precision mode keeps
 almost nothing, the balanced mode's result is used if it is several times longer.
 
-Metadata is read only from places where a page states it: meta tags, JSON-LD, ``<time>``
-elements, the canonical link, ``<html lang>``, a byline. A field the page does not state is
-``None``. Dates get the strictest treatment because the usual tools guess them: htmldate, which
-trafilatura calls, returns a footer's copyright year as January 1st or the crawl date when it
-finds nothing. Here a date comes from a date-bearing tag, or from a located dateline whose text
-is checked to contain the day, month and year; the time and zone are kept when stated.
+Metadata comes from `parallax.clean.html_meta`: only what the page states, with evidence.
 
 Offsets into HTML are not kept (see `parallax.model`): ``offsets`` is empty and
-``source_text`` is ``""``; each metadata field's evidence names the rule that read it.
+``source_text`` is ``""``.
 """
 
 from __future__ import annotations
 
-import html as html_entities
-import json
 import re
-import unicodedata
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from functools import partial
+from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
 
 import trafilatura
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_author as _trafilatura_author
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
+from parallax.clean.html_meta import plain_text, read_metadata, text_key
 from parallax.errors import InputError
-from parallax.model import CleanDocument, Evidence, Metadata, OffsetMap
+from parallax.model import CleanDocument, OffsetMap
+
+__all__ = ["MAX_HTML_CHARS", "clean_html", "drop_furniture", "extract_body", "furniture_kind"]
 
 #: Largest HTML accepted, in characters. Ingest applies the configured byte limit first; this
 #: guards direct callers from pathological inputs.
 MAX_HTML_CHARS = 20_000_000
-#: Longest metadata value kept; longer "titles" are page text caught by a loose tag.
-_MAX_META_CHARS = 600
-#: Earliest plausible publication year (placeholders such as 0001-01-01 or 1970-01-01 fail it).
-_MIN_YEAR = 1990
 
 _WS = re.compile(r"\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
-_LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*$")
-
-
-@dataclass(frozen=True)
-class _Found:
-    """A metadata value and the rule that read it."""
-
-    value: str
-    rule: str
-    raw: str = ""
 
 
 # --- public entry point -------------------------------------------------------------------------
@@ -180,7 +154,7 @@ def _extract_lines(
         return []
     _drop_headline_blocks(body, title, subtitle)
     text = xmltotxt(body, False)
-    lines = [_clean_line(line) for line in text.split("\n")]
+    lines = [plain_text(line) for line in text.split("\n")]
     return drop_furniture([line for line in lines if line], title)
 
 
@@ -190,11 +164,11 @@ def _drop_headline_blocks(body: Any, title: str | None, subtitle: str | None) ->
     A headline is an ``<h1>`` there or the title repeated; a dek is the description repeated.
     trafilatura keeps them when they sit inside the article container; they are metadata.
     """
-    repeats = {_key(t) for t in (title, subtitle) if t}
+    repeats = {text_key(t) for t in (title, subtitle) if t}
     seen_paragraph = False
     for block in list(body):
         if block.tag == "head":
-            text = _key(" ".join(block.itertext()))
+            text = text_key(" ".join(block.itertext()))
             if not seen_paragraph and (block.get("rend") == "h1" or text in repeats):
                 _drop_keep_tail(block)
         elif block.tag == "p":
@@ -212,10 +186,6 @@ def _drop_keep_tail(el: Any) -> None:
         else:
             parent.text = (parent.text or "") + el.tail
     parent.remove(el)
-
-
-def _clean_line(line: str) -> str:
-    return _WS.sub(" ", _CONTROL.sub("", line)).strip()
 
 
 # Classes and ids that name an article body container. A page that splits its body into several
@@ -383,14 +353,14 @@ def drop_furniture(lines: list[str], title: str | None = None) -> list[str]:
     ("Don't miss"), the headline-like lines after it too. A line equal to the headline is a
     repeated title.
     """
-    title_key = _key(title) if title else ""
+    title_key = text_key(title) if title else ""
     kept: list[str] = []
     block = ""  # "", "items" (list items follow a header) or "headlines" (teaser lines follow)
     for i, line in enumerate(lines):
         if block and (_LIST_ITEM.match(line) or (block == "headlines" and _headline_like(line))):
             continue
         block = ""
-        if title_key and _key(line) == title_key:
+        if title_key and text_key(line) == title_key:
             continue
         # A bare date or time line is a dateline only at the top; further down it can be a
         # live blog's time stamp or a list of event dates.
@@ -449,553 +419,3 @@ _DATE_WORDS = {
 def _headline_like(line: str) -> bool:
     """A teaser headline: short, and not ending as a sentence does."""
     return len(line.split()) <= 20 and not re.search(r"[.!?:\"”]$", line)
-
-
-def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
-
-
-# --- metadata -----------------------------------------------------------------------------------
-
-
-#: Metadata fields in the order they are read (the outlet falls back on the URL's domain).
-FIELDS = ("url", "outlet", "title", "subtitle", "author", "published_at", "language")
-
-_Reader = Callable[[], _Found | None]
-
-
-def read_metadata(tree: HtmlElement, fields: Mapping[str, Any] | None = None) -> Metadata:
-    """Metadata the page (or the container's ``fields``) states, with evidence per field.
-
-    For each field the first reader that yields a usable value wins: the container's field,
-    then the page's places in a fixed order. A value that does not normalise (a relative URL,
-    an unparseable date) passes the turn to the next reader.
-    """
-    fields = fields or {}
-    meta = _meta_tags(tree)
-    ld = _json_ld(tree)
-    values: dict[str, str | None] = dict.fromkeys(FIELDS)
-    evidence: dict[str, Evidence] = {}
-    readers: dict[str, list[_Reader]] = {
-        "url": [
-            lambda: _canonical(tree),
-            lambda: _meta(meta, "url", "og:url", "twitter:url"),
-            lambda: _ld(ld, "url", "url"),
-        ],
-        "outlet": [
-            lambda: _meta(meta, "outlet", "og:site_name", "application-name", "publisher",
-                          "dc.publisher"),
-            lambda: _ld(ld, "outlet", "publisher"),
-            lambda: _meta(meta, "outlet", "twitter:site"),
-            lambda: _domain(values["url"]),
-        ],
-        "title": [
-            lambda: _ld(ld, "title", "headline"),
-            lambda: _meta(meta, "title", "og:title", "twitter:title", "headline", "dc.title",
-                          "title"),
-            lambda: _h1(tree),
-            lambda: _title_element(tree),
-        ],
-        "subtitle": [
-            lambda: _meta(meta, "subtitle", "og:description", "description",
-                          "twitter:description", "dc.description"),
-            lambda: _ld(ld, "subtitle", "description"),
-        ],
-        "author": [
-            lambda: _ld(ld, "author", "author"),
-            lambda: _meta(meta, "author", "author", "article:author", "byl", "dc.creator",
-                          "parsely-author", "sailthru.author", "citation_author"),
-            lambda: _byline(tree),  # the slowest reader, so last
-        ],
-        "published_at": [lambda: _published(tree, meta, ld)],
-        "language": [
-            lambda: _html_lang(tree),
-            lambda: _meta(meta, "language", "content-language", "og:locale", "dc.language",
-                          "language"),
-            lambda: _ld(ld, "language", "inLanguage"),
-        ],
-    }
-    for name in FIELDS:
-        candidates: list[_Reader] = [partial(_field, fields, name), *readers[name]]
-        for read in candidates:
-            item = read()
-            value = _normalise(name, item.value) if item is not None else None
-            if item is not None and value is not None:
-                values[name] = value
-                evidence[name] = Evidence(None, None, item.rule, item.raw or item.value)
-                break
-    title, outlet = values["title"], values["outlet"]
-    if title and outlet:
-        values["title"] = _strip_site_suffix(title, outlet)
-    return Metadata(evidence=evidence, **values)
-
-
-def _first(*items: _Found | None) -> _Found | None:
-    return next((i for i in items if i is not None and i.value.strip()), None)
-
-
-def _field(fields: Mapping[str, Any], name: str) -> _Found | None:
-    value = fields.get(name)
-    if value is None or value == "" or value == []:
-        return None
-    if isinstance(value, (list, tuple)):
-        text = "; ".join(str(v).strip() for v in value if str(v).strip())
-    elif isinstance(value, datetime | date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return _Found(text, f"field:{name}", text) if text.strip() else None
-
-
-def _normalise(name: str, value: str) -> str | None:
-    """A clean value for a field, or None when the value is unusable."""
-    value = _WS.sub(" ", _CONTROL.sub("", unicodedata.normalize("NFC", value))).strip()
-    if not value or len(value) > _MAX_META_CHARS:
-        return None
-    if name == "url":
-        parts = urlsplit(value)
-        return value if parts.scheme in ("http", "https") and parts.netloc else None
-    if name == "language":
-        m = _LANG.match(value)
-        return m.group(1).lower() if m else None
-    if name == "published_at":
-        return iso_datetime(value)
-    if name == "author":
-        value = re.sub(r"^(?:by|von|por|par|di)\s+", "", value, flags=re.IGNORECASE).strip()
-        if re.match(r"^(?:https?:|www\.)", value):
-            return None
-    if name == "outlet":
-        if re.match(r"^(?:https?://|www\.)", value):
-            value = (urlsplit(value if "//" in value else "//" + value).hostname or "")
-            value = value.removeprefix("www.")
-        value = value.lstrip("@").strip()
-    return value or None
-
-
-def _strip_site_suffix(title: str, outlet: str) -> str:
-    """``"Headline | Outlet"`` -> ``"Headline"``; other titles unchanged."""
-    key = _key(outlet)
-    for sep in (" | ", " - ", " – ", " — ", " :: ", " · "):
-        head, _, tail = title.rpartition(sep)
-        if head and key and _key(tail) == key:
-            return head.strip()
-    return title
-
-
-def _meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
-    """Meta tag contents by lowercased ``property``/``name``/``itemprop``/``http-equiv``."""
-    out: dict[str, list[str]] = {}
-    for el in tree.iter("meta"):
-        content = el.get("content")
-        if not content or not content.strip():
-            continue
-        for attr in ("property", "name", "itemprop", "http-equiv"):
-            key = el.get(attr)
-            if key:
-                out.setdefault(key.strip().lower(), []).append(content.strip())
-    return out
-
-
-def _meta(meta: dict[str, list[str]], field: str, *names: str) -> _Found | None:
-    for name in names:
-        for value in meta.get(name, ()):
-            if field == "author" and value.startswith(("http://", "https://")):
-                continue
-            return _Found(value, f"meta:{name}", value)
-    return None
-
-
-_ARTICLE_TYPES = {
-    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "report",
-    "scholarlyarticle", "techarticle", "liveblogposting", "socialmediaposting", "posting",
-}
-
-
-def _json_ld(tree: HtmlElement) -> list[dict[str, Any]]:
-    """JSON-LD objects of the page, article-typed ones first."""
-    nodes: list[dict[str, Any]] = []
-    for script in tree.iter("script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        text = script.text or ""
-        if not text.strip() or len(text) > 2_000_000:
-            continue
-        try:
-            data = json.loads(text, strict=False)
-        except (ValueError, RecursionError):
-            continue
-        nodes.extend(_ld_nodes(data))
-    return sorted(nodes, key=lambda n: 0 if _ld_types(n) & _ARTICLE_TYPES else 1)
-
-
-def _ld_nodes(data: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a JSON-LD document (``@graph`` and nested lists), without recursion."""
-    stack: list[tuple[Any, int]] = [(data, 0)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > 20:
-            continue
-        if isinstance(item, list):
-            stack.extend((x, depth + 1) for x in reversed(item))
-        elif isinstance(item, dict):
-            yield item
-            graph = item.get("@graph")
-            if isinstance(graph, list):
-                stack.extend((x, depth + 1) for x in reversed(graph))
-
-
-def _ld_types(node: dict[str, Any]) -> set[str]:
-    t = node.get("@type")
-    types = t if isinstance(t, list) else [t]
-    return {str(x).lower() for x in types if x}
-
-
-def _ld_text(value: Any) -> str | None:
-    """A name out of a JSON-LD value: a string, ``{"name": ...}`` or a list of those."""
-    if isinstance(value, str):
-        # Script text is not entity-decoded by the HTML parser; "&amp;" in JSON-LD means "&".
-        return html_entities.unescape(value).strip() or None
-    if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("@value"))
-    if isinstance(value, list):
-        names = [n for n in (_ld_text(v) for v in value[:20]) if n]
-        return "; ".join(dict.fromkeys(names)) or None
-    return None
-
-
-def _ld(nodes: list[dict[str, Any]], field: str, key: str) -> _Found | None:
-    for node in nodes:
-        if key not in node:
-            continue
-        value = node[key]
-        if key == "url" and not (_ld_types(node) & _ARTICLE_TYPES):
-            continue
-        if key == "url" and isinstance(value, dict):
-            value = value.get("@id")
-        text = _ld_text(value)
-        if text and not (field == "author" and text.startswith(("http://", "https://"))):
-            return _Found(text, f"json-ld:{key}", text)
-    return None
-
-
-def _canonical(tree: HtmlElement) -> _Found | None:
-    for link in tree.iter("link"):
-        if "canonical" in (link.get("rel") or "").lower().split():
-            href = (link.get("href") or "").strip()
-            if href.startswith(("http://", "https://")):
-                return _Found(href, "link:canonical", href)
-    return None
-
-
-def _domain(url: str | None) -> _Found | None:
-    if not url:
-        return None
-    host = (urlsplit(url.strip()).hostname or "").removeprefix("www.")
-    return _Found(host, "url:domain", url) if "." in host else None
-
-
-def _h1(tree: HtmlElement) -> _Found | None:
-    """The page's headline when it has exactly one ``<h1>``."""
-    h1s = list(tree.iter("h1"))
-    if len(h1s) != 1:
-        return None
-    text = _WS.sub(" ", h1s[0].text_content()).strip()
-    return _Found(text, "h1", text) if text else None
-
-
-def _title_element(tree: HtmlElement) -> _Found | None:
-    el = tree.find(".//title")
-    if el is None:
-        return None
-    text = _WS.sub(" ", el.text_content()).strip()
-    return _Found(text, "title-element", text) if text else None
-
-
-def _html_lang(tree: HtmlElement) -> _Found | None:
-    lang = (tree.get("lang") or tree.get("xml:lang") or "").strip()
-    return _Found(lang, "html:lang", lang) if lang else None
-
-
-def _byline(tree: HtmlElement) -> _Found | None:
-    """An author named in a byline element (trafilatura's byline XPaths)."""
-    try:
-        author = _trafilatura_author(tree)
-    except (ValueError, TypeError, RecursionError):
-        return None
-    return _Found(author, "byline", author) if author else None
-
-
-# --- dates --------------------------------------------------------------------------------------
-
-_PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "og:published_time",
-    "article:published", "datepublished", "published_time", "publish-date", "publish_date",
-    "publishdate", "pubdate", "dc.date.issued", "dcterms.issued", "dc.date.created",
-    "dcterms.created", "dc.date", "dcterms.date", "parsely-pub-date", "sailthru.date",
-    "article.published", "article_date_original", "original-publish-date", "date",
-    "citation_publication_date", "citation_date",
-)
-
-
-def _published(
-    tree: HtmlElement, meta: dict[str, list[str]], ld: list[dict[str, Any]]
-) -> _Found | None:
-    """The publication date from a date-bearing place, never a guess."""
-    for name in _PUBLISHED_META:
-        for content in meta.get(name, ()):
-            if iso_datetime(content):
-                return _Found(content, f"meta:{name}", content)
-    for key in ("datePublished", "dateCreated"):
-        for node in ld:
-            stated = node.get(key)
-            if isinstance(stated, str) and iso_datetime(stated):
-                return _Found(stated, f"json-ld:{key}", stated)
-    for el in tree.iter():
-        if isinstance(el.tag, str) and (el.get("itemprop") or "").lower() == "datepublished":
-            text = el.get("datetime") or el.get("content") or el.text_content()
-            if text and iso_datetime(text):
-                return _Found(text, "itemprop:datePublished", text)
-    scopes = _article_scopes(tree)
-    times = [t for t in tree.iter("time") if _in_article(t, scopes)]
-    for el in times:
-        if el.get("pubdate") is not None or "publish" in (el.get("class") or "").lower():
-            text = el.get("datetime") or ""
-            if iso_datetime(text):
-                return _Found(text, "time:pubdate", text)
-    for el in times:
-        text = el.get("datetime") or ""
-        if iso_datetime(text) and not _is_modified(el):
-            return _Found(text, "time:datetime", text)
-    return _dateline(tree, scopes)
-
-
-_OFF_ARTICLE = re.compile(
-    r"related|sidebar|recommend|promo|teaser|trending|popular|comment|footer|nav|"
-    r"widget|most-?read|more-?stories|outbrain|taboola",
-    re.IGNORECASE,
-)
-
-
-def _article_scopes(tree: HtmlElement) -> list[HtmlElement]:
-    """Elements that hold the article itself: ``<article>``, ``<main>``, the headline's block.
-
-    Dates are read only inside these, so a masthead's "today" or a sidebar teaser's date is
-    never taken for the article's.
-    """
-    scopes = [*tree.iter("article"), *tree.iter("main")]
-    for el in tree.iter():
-        if isinstance(el.tag, str) and (el.get("itemprop") or "") == "articleBody":
-            scopes.append(el)
-    h1 = next(tree.iter("h1"), None)
-    if h1 is not None:
-        block = h1
-        for _ in range(3):
-            parent = block.getparent()
-            if parent is None or parent.tag == "body":
-                break
-            block = parent
-        scopes.append(block)
-    return scopes
-
-
-def _in_article(el: HtmlElement, scopes: list[HtmlElement]) -> bool:
-    """Inside an article scope and not inside an aside, nav, footer or teaser list."""
-    inside = False
-    for anc in (el, *el.iterancestors()):
-        if anc.tag in ("aside", "nav", "footer"):
-            return False
-        marks = f"{anc.get('class') or ''} {anc.get('id') or ''}"
-        if _OFF_ARTICLE.search(marks):
-            return False
-        if any(anc is s for s in scopes):
-            inside = True
-            break
-    return inside
-
-
-def _is_modified(el: HtmlElement) -> bool:
-    """Whether a ``<time>`` element sits in an "updated"/"modified" context."""
-    parent = el.getparent()
-    for node in (el, parent):
-        if node is None:
-            continue
-        marks = " ".join(filter(None, (node.get("class"), node.get("id"), node.get("itemprop"))))
-        if re.search(r"updat|modif", marks, re.IGNORECASE):
-            return True
-    text = (parent.text_content() if parent is not None else "")[:80]
-    return bool(re.search(r"\b(?:updated|modified)\b", text, re.IGNORECASE))
-
-
-# Month names as datelines write them, in the languages most news pages use; numbers 1-12.
-_MONTH_NAMES = (
-    "january jan|february feb|march mar|april apr|may|june jun|july jul|august aug|"
-    "september sep sept|october oct|november nov|december dec",
-    # es / pt / fr / it / de / nl / ru (genitive, as in "19 ноября 2019")
-    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre setiembre|octubre|"
-    "noviembre|diciembre",
-    "janeiro|fevereiro|março marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|"
-    "dezembro",
-    "janvier|février fevrier|mars|avril|mai|juin|juillet|août aout|septembre|octobre|"
-    "novembre|décembre decembre",
-    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|"
-    "dicembre",
-    "januar jänner|februar|märz maerz|april|mai|juni|juli|august|september|oktober|"
-    "november|dezember",
-    "januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december",
-    "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря",
-)
-_MONTHS: dict[str, int] = {}
-for _table in _MONTH_NAMES:
-    for _number, _names in enumerate(_table.split("|"), start=1):
-        for _name in _names.split():
-            _MONTHS.setdefault(_name, _number)
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-# An optional clock time after the date: ", 9:02 AM", " at 11:04 a.m. EST", " - 11:28 GMT".
-_TIME_AFTER = (
-    r"(?:\s*(?:,|-|–|—|\||at|às|um|à|a las|alle)?\s*(?P<hh>\d{1,2})[:h](?P<mm>\d{2})"
-    r"(?::(?P<ss>\d{2}))?\s*(?P<ampm>[ap]\.?\s?m\.?)?\s*(?P<tz>[A-Z]{2,4}\b)?)?"
-)
-_DATELINE_PATTERNS = [
-    # 2019-11-19, 2019/11/19, 2019.11.19
-    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)"
-               + _TIME_AFTER),
-    # November 19, 2019 / Nov. 19th 2019
-    re.compile(rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
-               rf"(?P<y>(?:19|20)\d\d)\b" + _TIME_AFTER, re.IGNORECASE),
-    # 19 November 2019 / 19. November 2019 / 22 de outubro de 2010 / 19 ноября 2019
-    re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?"
-               rf"(?P<mon>{_MONTH_RE})\.?,?\s+(?:de\s+)?(?P<y>(?:19|20)\d\d)\b" + _TIME_AFTER,
-               re.IGNORECASE),
-    # 19.11.2019 (day first, as written outside the US)
-    re.compile(r"(?<!\d)(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?:19|20)\d\d)(?!\d)"
-               + _TIME_AFTER),
-]
-#: Zone abbreviations with one meaning; others (IST, CST, BST) are left out, not guessed.
-_ZONES = {
-    "UTC": "+00:00", "GMT": "+00:00", "Z": "+00:00", "EST": "-05:00", "EDT": "-04:00",
-    "CDT": "-05:00", "MST": "-07:00", "MDT": "-06:00", "PST": "-08:00", "PDT": "-07:00",
-    "CET": "+01:00", "CEST": "+02:00", "MSK": "+03:00", "JST": "+09:00", "KST": "+09:00",
-    "AEST": "+10:00", "AEDT": "+11:00",
-}
-_DATELINE_CONTAINER = re.compile(
-    r"(?:^|[\s_-])(?:date|dateline|time|timestamp|published|pubdate|post-?date|entry-?date|"
-    r"article-?date|byline|meta)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-
-
-def _dateline(tree: HtmlElement, scopes: list[HtmlElement]) -> _Found | None:
-    """A date written in a short element, inside the article, whose class or id says date.
-
-    Only a full day-month-year counts; a year alone (a copyright line) never does. Skipped: a
-    line that says "updated" or "modified", an attribution ("— Name on October 13th, 2019")
-    and anything inside a quotation (embedded posts carry their own dates).
-    """
-    for el in tree.iter("span", "div", "p", "time", "li", "small", "abbr"):
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _DATELINE_CONTAINER.search(marks) or re.search(r"updat|modif", marks, re.I):
-            continue
-        if len(el) > 12:  # a dateline is a short element; skip big containers unread
-            continue
-        text = _WS.sub(" ", el.text_content()).strip()
-        if (
-            not text
-            or len(text) > 120
-            or text[0] in "-–—"
-            or re.search(r"updated|modified|©|copyright", text, re.I)
-        ):
-            continue
-        value = _date_in_text(text)
-        if value and _in_article(el, scopes) and not any(
-            a.tag in ("blockquote", "q") for a in el.iterancestors()
-        ):
-            return _Found(value, "dateline", text)
-    return None
-
-
-def _date_in_text(text: str) -> str | None:
-    """ISO date (and time, with its zone when one is named) of the first full date in text."""
-    for pattern in _DATELINE_PATTERNS:
-        for m in pattern.finditer(text):
-            g = m.groupdict()
-            month = _MONTHS.get(g["mon"].lower()) if g.get("mon") else int(g["m"])
-            try:
-                day = date(int(g["y"]), month or 0, int(g["d"]))
-            except ValueError:
-                continue
-            if g.get("hh") is None:
-                return day.isoformat()
-            hour, minute = int(g["hh"]), int(g["mm"])
-            ampm = (g.get("ampm") or "").replace(".", "").replace(" ", "").lower()
-            if ampm == "pm" and hour < 12:
-                hour += 12
-            elif ampm == "am" and hour == 12:
-                hour = 0
-            if hour > 23 or minute > 59:
-                return day.isoformat()
-            zone = _ZONES.get((g.get("tz") or "").upper(), "")
-            second = int(g["ss"]) if g.get("ss") else 0
-            return f"{day.isoformat()}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
-    return None
-
-
-_ISO_RE = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})(?:[T ](?P<time>\d{2}:\d{2}(?::\d{2})?)(?P<frac>[.,]\d+)?"
-    r"\s*(?P<tz>Z|z|[+-]\d{2}:?\d{2}|[+-]\d{2}|UTC|GMT)?)?$"
-)
-
-
-def iso_datetime(value: str) -> str | None:
-    """ISO 8601 text for a stated date, keeping time and zone only when stated; else None.
-
-    Accepts ISO 8601 (``2019-11-19``, ``2019-11-19T10:45:00Z``, ``...+05:30``), compact
-    ``20191119``, RFC 2822 (``Tue, 19 Nov 2019 10:45:00 GMT``) and day-month-year text.
-    Dates before 1990 or more than a day in the future are rejected as placeholders.
-    """
-    text = value.strip()
-    if not text or len(text) > 80:
-        return None
-    m = _ISO_RE.match(text)
-    if m:
-        try:
-            day = date.fromisoformat(m.group("date"))
-        except ValueError:
-            return None
-        if not m.group("time"):
-            return _checked(datetime(day.year, day.month, day.day), day.isoformat())
-        clock = m.group("time") + (":00" if len(m.group("time")) == 5 else "")
-        tz = m.group("tz") or ""
-        if tz.upper() in ("Z", "UTC", "GMT"):
-            tz = "+00:00"
-        elif tz and ":" not in tz:
-            tz = f"{tz[:3]}:{tz[3:] or '00'}"
-        try:
-            parsed = datetime.fromisoformat(f"{day.isoformat()}T{clock}{tz}")
-        except ValueError:
-            return None
-        return _checked(parsed, parsed.isoformat())
-    if re.fullmatch(r"(?:19|20)\d{6}", text):
-        try:
-            day = date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            return None
-        return _checked(datetime(day.year, day.month, day.day), day.isoformat())
-    if re.match(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d", text):
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-        return _checked(parsed, parsed.isoformat())
-    found = _date_in_text(text)
-    if found and len(text) <= 40:
-        return _checked(datetime.fromisoformat(found), found)
-    return None
-
-
-def _checked(moment: datetime, text: str) -> str | None:
-    now = datetime.now(UTC)
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    if moment.year < _MIN_YEAR or aware > now + timedelta(days=1):
-        return None
-    return text

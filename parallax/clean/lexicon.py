@@ -212,72 +212,123 @@ PROMO_TARGET = re.compile(
     r"subscription|subscribers?|donat\w*|homepage|feed)\b|@\w+",
     re.IGNORECASE,
 )
-STRONG_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("comments", re.compile(
-        r"\bdear readers\b|\bcomment(?:ing)?s? (?:system|policy|policies|section|guidelines|"
-        r"rules|are closed|have been closed|are moderated|are disabled)\b"
-        r"|\bcommenting\b.*\bregister"
-        r"|\bto (?:leave|post|write|add) (?:a )?comments?\b|\bcomments? (?:is"
-        r"|are) (?:now )?closed\b"
-        r"|\bcommunity (?:guidelines|standards)\b.*\bcomment|\bshow comments\b|\bview comments\b"
-        r"|\bjoin the (?:conversation|discussion)\b|\bhide comments\b|\bcomments \(\d+\)"
-        r"|\bcomments?\b.{0,24}\b(?:not been |been |are |is )?moderated\b",
-        re.IGNORECASE)),
-    ("newsletter", re.compile(
-        r"\bsign(?:ing)? up (?:for|to) (?:our|daily|weekly|free|breaking)\b|\bsign up here\b"
-        r"|\bsign up (?:for|to) the (?:\w+ ){0,3}(?:newsletter|briefing|alerts)\b"
-        r"|\bnewsletter sign[- ]?up\b|\bmanage newsletters\b|\bdelivered (?:straight "
-        r"|directly |right )?"
-        r"(?:to|into) your inbox\b|\b(?:in|to|into) your inbox\b|\benter your e-?mail\b"
-        r"|\bby signing up\b|\bthanks? (?:you )?for (?:signing up|subscribing)\b"
-        r"|\bsubscribe to (?:our|the) (?:\w+ )?newsletter|\bunsubscribe at any time\b"
-        r"|\byou (?:have|'ve) (?:successfully )?subscribed\b|\bget (?:our"
-        r"|the) (?:\w+ ){0,3}newsletter"
-        r"|\byou(?:'re| are) receiving this (?:e-?mail|newsletter)\b|\bunsubscribe\b",
-        re.IGNORECASE)),
-    ("cookie", re.compile(
-        r"\bwe use cookies\b|\buses cookies\b|\bcookie (?:policy|settings|preferences|consent|"
-        r"notice)\b|\baccept (?:all )?cookies\b|\bby continuing to (?:use|browse|visit)\b"
-        r"|\b(?:manage|privacy) (?:preferences|settings)\b.*\bcookies?\b",
-        re.IGNORECASE)),
-    ("paywall", re.compile(
-        r"\bsubscribe (?:now )?to (?:continue|keep) reading\b|\balready a (?:subscriber|member)\b"
-        r"|\bto continue reading\b|\byou(?:'ve| have) reached your (?:\w+ )?(?:article|story) "
-        r"limit\b|\b(?:this|the) (?:content|article|story) is (?:only )?(?:available )?for "
-        r"(?:subscribers|members)\b|\blog ?in to (?:continue|read)\b|\bfree articles? (?:left|"
-        r"remaining)\b|\bsupport (?:our|independent|quality) journalism\b"
-        r"|\bsubscribe (?:now )?for (?:as little as|just|only)\b|\bbecome a (?:member|subscriber)\b"
-        r"|\bréservée? aux abonnés\b|\bdéjà abonné|\bil vous reste \d+ ?% de cet article"
-        r"|\bnur für abonnenten\b|\bbereits abonnent|\bexclusivo para (?:suscriptores|assinantes)"
-        r"|\bya (?:eres|soy) suscriptor",
-        re.IGNORECASE)),
-    ("copyright", re.compile(
-        r"\ball rights reserved\b|\bmay not be (?:published|broadcast|rewritten|redistributed|"
-        r"reproduced)\b|\breprint permission\b|\bclick here for reprint|\bopinions expressed\b.*\b"
-        r"(?:own|not necessarily)\b|\bdo(?:es)? not necessarily reflect\b|\bavailable without "
-        r"charge\b.*\bpublisher",
-        re.IGNORECASE)),
-    ("disclosure", re.compile(
-        r"\b(?:if|when) you (?:buy|purchase|click)\b.{0,40}\b(?:links?|this post|our site)\b"
-        r"|\bwe may (?:earn|receive|get) (?:a )?(?:small )?(?:commission|share|affiliate)"
-        r"|\baffiliate (?:links?|commissions?)\b|\bmay (?:earn|get) (?:a )?(?:commission|share "
-        r"of the sale)",
-        re.IGNORECASE)),
-    ("share", re.compile(
-        r"\(opens in (?:a )?new window\)|\bopens? (?:in )?(?:a )?new (?:tab|window)\b|"
-        r"\bsave (?:this |the )?articles? (?:to read later|for later)\b|\breading list\b|"
-        r"^\W*share\b.{0,24}\b(?:this|the) (?:article|story|post|page)\b"
-        r"|\bread or share this story\b|\bshare this (?:article|story|post)\b|\bshare on "
-        r"(?:facebook|twitter|whatsapp|x)\b|\bshare (?:via|by) e-?mail\b",
-        re.IGNORECASE)),
-    ("promo", re.compile(
-        r"\bclick here to\b|\btap here to\b|\bsubscribe to our\b|\bdownload (?:the"
-        r"|our) (?:\w+ ){0,3}app\b"
-        r"|\bget the (?:\w+ ){0,4}app\b|\b(?:got|have) a (?:news )?(?:tip|story)\b"
-        r"|\bsend (?:us )?(?:your )?(?:news )?tips\b|\bvisit (?:our|the) homepage\b"
-        r"|\bfollow (?:us|him|her|them) on (?:twitter|x|facebook|instagram|telegram|threads|"
-        r"bluesky)\b|\bjoin (?:us|our) (?:on|official|\w+ channel)",
-        re.IGNORECASE)),
+#: Furniture phrases by kind, tried in order, each with the literals (in lower case) one of
+#: which its every match contains (a line without them skips the pattern).
+STRONG_PHRASES: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    (
+        "comments",
+        ("comment", "reader", "join the"),
+        re.compile(
+            r"\bdear readers\b|\bcomment(?:ing)?s? (?:system|policy|policies|section|guidelines|"
+            r"rules|are closed|have been closed|are moderated|are disabled)\b"
+            r"|\bcommenting\b.*\bregister"
+            r"|\bto (?:leave|post|write|add) (?:a )?comments?\b|\bcomments? (?:is"
+            r"|are) (?:now )?closed\b"
+            r"|\bcommunity (?:guidelines|standards)\b.*\bcomment|\bshow comments\b"
+            r"|\bview comments\b"
+            r"|\bjoin the (?:conversation|discussion)\b|\bhide comments\b|\bcomments \(\d+\)"
+            r"|\bcomments?\b.{0,24}\b(?:not been |been |are |is )?moderated\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "newsletter",
+        ("sign", "newsletter", "inbox", "enter your", "thank", "subscribe", "receiving this"),
+        re.compile(
+            r"\bsign(?:ing)? up (?:for|to) (?:our|daily|weekly|free|breaking)\b|\bsign up here\b"
+            r"|\bsign up (?:for|to) the (?:\w+ ){0,3}(?:newsletter|briefing|alerts)\b"
+            r"|\bnewsletter sign[- ]?up\b|\bmanage newsletters\b|\bdelivered (?:straight "
+            r"|directly |right )?"
+            r"(?:to|into) your inbox\b|\b(?:in|to|into) your inbox\b|\benter your e-?mail\b"
+            r"|\bby signing up\b|\bthanks? (?:you )?for (?:signing up|subscribing)\b"
+            r"|\bsubscribe to (?:our|the) (?:\w+ )?newsletter|\bunsubscribe at any time\b"
+            r"|\byou (?:have|'ve) (?:successfully )?subscribed\b|\bget (?:our"
+            r"|the) (?:\w+ ){0,3}newsletter"
+            r"|\byou(?:'re| are) receiving this (?:e-?mail|newsletter)\b|\bunsubscribe\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "cookie",
+        ("cookie", "by continuing"),
+        re.compile(
+            r"\bwe use cookies\b|\buses cookies\b|\bcookie (?:policy|settings|preferences|consent|"
+            r"notice)\b|\baccept (?:all )?cookies\b|\bby continuing to (?:use|browse|visit)\b"
+            r"|\b(?:manage|privacy) (?:preferences|settings)\b.*\bcookies?\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "paywall",
+        ("subscribe", "already a", "continue reading", "reached your", "for subscribers",
+         "for members", "log", "free article", "journalism", "become a", "abonn", "il vous reste",
+         "exclusivo para", "suscriptor"),
+        re.compile(
+            r"\bsubscribe (?:now )?to (?:continue|keep) reading\b"
+            r"|\balready a (?:subscriber|member)\b"
+            r"|\bto continue reading\b|\byou(?:'ve| have) reached your (?:\w+ )?(?:article|story) "
+            r"limit\b|\b(?:this|the) (?:content|article|story) is (?:only )?(?:available )?for "
+            r"(?:subscribers|members)\b|\blog ?in to (?:continue|read)\b|\bfree articles? (?:left|"
+            r"remaining)\b|\bsupport (?:our|independent|quality) journalism\b"
+            r"|\bsubscribe (?:now )?for (?:as little as|just|only)\b"
+            r"|\bbecome a (?:member|subscriber)\b"
+            r"|\bréservée? aux abonnés\b|\bdéjà abonné|\bil vous reste \d+ ?% de cet article"
+            r"|\bnur für abonnenten\b|\bbereits abonnent"
+            r"|\bexclusivo para (?:suscriptores|assinantes)"
+            r"|\bya (?:eres|soy) suscriptor",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "copyright",
+        ("all rights reserved", "may not be", "reprint", "opinions expressed",
+         "not necessarily reflect", "available without charge"),
+        re.compile(
+            r"\ball rights reserved\b|\bmay not be (?:published|broadcast|rewritten|redistributed|"
+            r"reproduced)\b|\breprint permission\b|\bclick here for reprint"
+            r"|\bopinions expressed\b.*\b"
+            r"(?:own|not necessarily)\b|\bdo(?:es)? not necessarily reflect\b|\bavailable without "
+            r"charge\b.*\bpublisher",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "disclosure",
+        ("you buy", "you purchase", "you click", "we may", "affiliate", "may earn", "may get"),
+        re.compile(
+            r"\b(?:if|when) you (?:buy|purchase|click)\b.{0,40}\b(?:links?|this post|our site)\b"
+            r"|\bwe may (?:earn|receive|get) (?:a )?(?:small )?(?:commission|share|affiliate)"
+            r"|\baffiliate (?:links?|commissions?)\b|\bmay (?:earn|get) (?:a )?(?:commission|share "
+            r"of the sale)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "share",
+        ("opens in", "new tab", "new window", "later", "reading list", "share"),
+        re.compile(
+            r"\(opens in (?:a )?new window\)|\bopens? (?:in )?(?:a )?new (?:tab|window)\b|"
+            r"\bsave (?:this |the )?articles? (?:to read later|for later)\b|\breading list\b|"
+            r"^\W*share\b.{0,24}\b(?:this|the) (?:article|story|post|page)\b"
+            r"|\bread or share this story\b|\bshare this (?:article|story|post)\b|\bshare on "
+            r"(?:facebook|twitter|whatsapp|x)\b|\bshare (?:via|by) e-?mail\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "promo",
+        ("click here", "tap here", "subscribe", "download", "get the", "got a", "have a", "send",
+         "homepage", "follow", "join"),
+        re.compile(
+            r"\bclick here to\b|\btap here to\b|\bsubscribe to our\b|\bdownload (?:the"
+            r"|our) (?:\w+ ){0,3}app\b"
+            r"|\bget the (?:\w+ ){0,4}app\b|\b(?:got|have) a (?:news )?(?:tip|story)\b"
+            r"|\bsend (?:us )?(?:your )?(?:news )?tips\b|\bvisit (?:our|the) homepage\b"
+            r"|\bfollow (?:us|him|her|them) on (?:twitter|x|facebook|instagram|telegram|threads|"
+            r"bluesky)\b|\bjoin (?:us|our) (?:on|official|\w+ channel)",
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 #: Words one of which every strong phrase contains: a cheap test before the regexes.

@@ -170,10 +170,10 @@ def strong_kind(text: str, f: Features) -> str | None:
     if _share_bar(f, text):
         return "share"
     if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.lowered) and not _quoted(text):
-        for kind, pattern in STRONG_PHRASES:
+        for kind, needles, pattern in STRONG_PHRASES:
             if f.n_words > PHRASE_MAX_WORDS.get(kind, 80):
                 continue
-            if pattern.search(text):
+            if _may_contain(f, needles) and pattern.search(text):
                 return kind
     if _promo(f, text):
         return "promo"
