@@ -142,8 +142,11 @@ def _mark_captions_with_dates(
     """Agency-style captions inside the text: "X speaks during Y in Z, Sunday, Nov. 17, 2019."."""
     for i, unit in enumerate(units):
         f = feats[i]
-        if kinds[i] is None and f.n_words <= 45 and f.sentences <= 2 and CAPTION_VERB.match(
-            unit.text
+        if (
+            kinds[i] is None
+            and f.n_words <= 45
+            and CAPTION_VERB.match(unit.text)
+            and f.sentences <= 2
         ):
             found = locate_date(unit.text)
             if found is not None and found.end >= len(unit.text.rstrip(CLOSERS + ".")) - 2:
@@ -156,6 +159,10 @@ def _mark_teasers_and_repeats(
     seen: dict[str, int] = {}
     limit = min(len(units), _MAX_COMPARE)
     teasers = 0
+    # The norms of the units, one per line, so that "a later unit starts with this prefix" is
+    # one substring search (norms hold no newline and never end with a space).
+    joined = ""
+    starts: list[int] = []
     for i in range(limit):
         f = feats[i]
         if kinds[i] is not None or not f.norm:
@@ -174,11 +181,15 @@ def _mark_teasers_and_repeats(
             elif f.n_words < 8:
                 continue
             teasers += 1
-            for j in range(i + 1, limit):
-                other = feats[j].norm
-                if len(other) > len(prefix) + 1 and other.startswith(prefix + " "):
-                    kinds[i] = "teaser"
-                    break
+            if not starts:
+                norms = [g.norm for g in feats[:limit]]
+                joined = "\n".join(norms)
+                pos = 0
+                for norm in norms:
+                    starts.append(pos)
+                    pos += len(norm) + 1
+            if i + 1 < limit and joined.find("\n" + prefix + " ", starts[i + 1] - 1) >= 0:
+                kinds[i] = "teaser"
 
 
 def _mark_date_prefixes(
@@ -263,7 +274,7 @@ def _caption_before_byline(
 ) -> bool:
     """A short caption ("X marches through Y.") between the standfirst and the byline."""
     f = feats[i]
-    if f.n_words > 30 or f.sentences > 1 or not CAPTION_VERB.match(units[i].text):
+    if f.n_words > 30 or not CAPTION_VERB.match(units[i].text) or f.sentences > 1:
         return False
     for j in range(i + 1, min(len(units), i + 4)):
         if kinds[j] is not None:

@@ -43,8 +43,33 @@ from parallax.clean.lexicon import (
 )
 
 
+_FOLLOWERS = re.compile(r"\d[\d,.]*[km]?\s*(?:followers|subscribers|fans|likes)", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"^\W*copyright\b", re.IGNORECASE)
+_STAMP_WORD = re.compile(r"\d|\b(?:published|updated|posted|modified)\b", re.IGNORECASE)
+_STAMP_TIME = re.compile(
+    r"\W*(?:updated|published|posted|last updated|modified)\b.{0,12}\d{1,2}[:.]\d{2}.{0,16}",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:updated|update|published|posted|last|first|modified|on|at|date|dated|created|"
+    r"issued|gmt|utc|et|bst|msk|cet|edt|est|pst|pdt|am|pm|a\.m|p\.m|time|read|min|mins)\b"
+)
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+_DATE_LABEL = re.compile(
+    r"\W*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|"
+    r"first published(?: on)?)\s*[:\-–|]?\s*",
+    re.IGNORECASE,
+)
+_DATE_TAIL = re.compile(r"\s*(?:\(\s*updated[^)]{0,60}\)|[|•·,;–—-])?\s*", re.IGNORECASE)
+_CLOCK = re.compile(r"\d[:.]\d\d")
+_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*\.?")
+
+
 def _icons(f: Features, text: str) -> bool:
-    if f.n_words < 3 or (f.n_stop > 1 and "icon" not in text.casefold()):
+    if f.n_words < 3:
+        return False
+    # For ASCII text case folding is lower case, already computed.
+    if f.n_stop > 1 and "icon" not in (f.low if text.isascii() else text.casefold()):
         return False
     with_icon = sum(1 for w in f.low_words if "icon" in w)
     if with_icon >= 3 and with_icon >= 0.2 * f.n_words:
@@ -55,11 +80,13 @@ def _icons(f: Features, text: str) -> bool:
 
 
 def _share_bar(f: Features, text: str) -> bool:
-    if f.n_words == 0 or f.n_words > 25 or f.sentences >= 2:
+    if f.n_words == 0 or f.n_words > 25:
         return False
     lowered = f.low_words
     social = sum(1 for w in lowered if w in SOCIAL)
     if social == 0 and "google news" not in f.norm:
+        return False
+    if f.sentences >= 2:
         return False
     known = sum(1 for w in lowered if w in SOCIAL or w in SHARE_WORDS)
     handles = text.count("@")
@@ -71,7 +98,7 @@ def _share_bar(f: Features, text: str) -> bool:
 def _promo(f: Features, text: str) -> bool:
     if f.n_words > 30 or f.n_words == 0:
         return False
-    if not PROMO_START.search(text):
+    if not PROMO_START.match(text):
         return False
     return PROMO_TARGET.search(text) is not None
 
@@ -102,7 +129,7 @@ def _may_contain(f: Features, needles: tuple[str, ...]) -> bool:
 
 def _caption_like(f: Features, text: str) -> bool:
     """A photo caption or credit, recognised by a credit signal or a caption/credit prefix."""
-    if CAPTION_PREFIX.search(text):
+    if CAPTION_PREFIX.match(text):
         # "Photo: AFP. Russian President ..." glued to a long paragraph: unsure, keep.
         return f.n_words <= 60 or f.sentences <= 2
     if f.n_words > 60:
@@ -111,7 +138,7 @@ def _caption_like(f: Features, text: str) -> bool:
         "/" not in text
         and "©" not in text
         and "(" not in text
-        and CREDIT_TRIGGERS.isdisjoint(f.lowered)
+        and CREDIT_TRIGGERS.isdisjoint(f.low_words)
     ):
         return False
     if not any(
@@ -132,7 +159,7 @@ def _counter(f: Features, text: str) -> bool:
         return True
     if READING_TIME.search(text) and f.n_words <= 8:
         return True
-    if re.match(r"\d[\d,.]*[km]?\s*(?:followers|subscribers|fans|likes)", key, re.I):
+    if _FOLLOWERS.match(key):
         return True  # "299FollowersFollow"
     return NUMBERS_ONLY.fullmatch(key) is not None
 
@@ -161,15 +188,13 @@ def strong_kind(text: str, f: Features) -> str | None:
             return "share"
     if _icons(f, text):
         return "icons"
-    if text.lstrip(" \t([").startswith(("©", "(c)", "(C)", "ⓒ")) or re.match(
-        r"^\W*copyright\b", text, re.IGNORECASE
-    ):
+    if text.lstrip(" \t([").startswith(("©", "(c)", "(C)", "ⓒ")) or _COPYRIGHT.match(text):
         return "credit" if f.n_words <= 60 else None
     if _caption_like(f, text):
         return "caption"
     if _share_bar(f, text):
         return "share"
-    if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.lowered) and not _quoted(text):
+    if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.low_words) and not _quoted(text):
         for kind, needles, pattern in STRONG_PHRASES:
             if f.n_words > PHRASE_MAX_WORDS.get(kind, 80):
                 continue
@@ -195,41 +220,22 @@ def date_line(text: str, f: Features) -> bool:
         return False
     m = locate_date(text)
     if m is None:
-        if is_relative_date(text) and f.n_words <= 8 and (
-            re.search(r"\d|\b(?:published|updated|posted|modified)\b", text, re.IGNORECASE)
-        ):
+        if f.n_words <= 8 and is_relative_date(text) and _STAMP_WORD.search(text):
             return True
-        return bool(
-            re.fullmatch(
-                r"\W*(?:updated|published|posted|last updated|modified)\b.{0,12}\d{1,2}[:.]\d{2}"
-                r".{0,16}",
-                text,
-                re.IGNORECASE,
-            )
-        )
+        return bool(_STAMP_TIME.fullmatch(text))
     rest = (text[: m.start] + " " + text[m.end:]).lower()
-    rest = re.sub(
-        r"\b(?:updated|update|published|posted|last|first|modified|on|at|date|dated|created|"
-        r"issued|gmt|utc|et|bst|msk|cet|edt|est|pst|pdt|am|pm|a\.m|p\.m|time|read|min|mins)\b",
-        " ",
-        rest,
-    )
+    rest = _DATE_WORDS.sub(" ", rest)
     m2 = locate_date(rest)
     if m2 is not None:
         rest = rest[: m2.start] + " " + rest[m2.end:]
-    rest = re.sub(r"[\W\d_]+", " ", rest).strip()
+    rest = _NOT_LETTERS.sub(" ", rest).strip()
     return len(rest.split()) <= 2
 
 
 
 def date_prefix(text: str) -> int:
     """Length of a date glued to the start of a sentence (" date 2025-09-03 Russian ..."), or 0."""
-    m = re.match(
-        r"\W*(?:date|dated|published(?: on)?|posted(?: on)?|updated(?: on)?|last updated|"
-        r"first published(?: on)?)\s*[:\-–|]?\s*",
-        text,
-        re.IGNORECASE,
-    )
+    m = _DATE_LABEL.match(text)
     labelled = m is not None
     start = m.end() if m else 0
     if not labelled and not DATE_START.match(text):
@@ -239,12 +245,12 @@ def date_prefix(text: str) -> int:
         return 0
     end = start + found.end
     rest = text[end:]
-    tail = re.match(r"\s*(?:\(\s*updated[^)]{0,60}\)|[|•·,;–—-])?\s*", rest, re.IGNORECASE)
+    tail = _DATE_TAIL.match(rest)
     cut = end + (tail.end() if tail else 0)
     remainder = text[cut:]
     if not remainder or (not remainder[0].isupper() and remainder[0] not in "\"“«'‘"):
         return 0
-    has_time = re.search(r"\d[:.]\d\d", text[start:end]) is not None
+    has_time = _CLOCK.search(text[start:end]) is not None
     if not labelled and not has_time:
         return 0  # "September 3, 2025 marked ..." may be the sentence itself
     if len(WORD.findall(remainder)) < 4:
@@ -266,7 +272,7 @@ def name_shaped(text: str, f: Features, allow_outlet: bool = True) -> bool:
             continue
         if not bare or not bare[0].isupper() or bare.lower() in STOPWORDS:
             return False
-        if not re.fullmatch(r"[^\W\d_]+(?:['’\-.][^\W\d_]+)*\.?", tok):
+        if not _NAME_TOKEN.fullmatch(tok):
             return False
         if bare.isupper() and len(bare) > 3:
             return False

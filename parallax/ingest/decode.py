@@ -305,6 +305,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     best = charset_normalizer.from_bytes(data).best()
     if best is None:
         raise _undecodable("not UTF-8" + (f" nor the declared {declared}" if declared else ""))
+    if best.coherence <= 0.0:
+        # Any byte soup decodes in some multi-byte codec; without a single coherent word in the
+        # guessed language the "text" would be mojibake stored as an article.
+        raise _undecodable(
+            f"not UTF-8, and the best guess ({best.encoding}) yields no words of any language"
+        )
     guess = _charset(best.encoding) or "utf-8"
     for codec in (guess, "latin-1") if guess == "cp1252" else (guess,):
         try:

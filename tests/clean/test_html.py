@@ -7,7 +7,9 @@ import json
 import pytest
 
 from parallax.clean import html as html_mod
-from parallax.clean.html import clean_html, drop_furniture, furniture_kind, iso_datetime
+from parallax.clean import html_meta
+from parallax.clean.html import clean_html, drop_furniture, furniture_kind
+from parallax.clean.html_meta import iso_datetime
 from parallax.errors import InputError
 from parallax.model import OffsetMap
 
@@ -365,7 +367,10 @@ def test_dateline_line_only_at_the_top() -> None:
         ("20191119", "2019-11-19"),
         ("Tue, 19 Nov 2019 10:45:00 GMT", "2019-11-19T10:45:00+00:00"),
         ("19 November 2019", "2019-11-19"),
-        ("22 de outubro de 2010", "2010-10-22"),
+        ("2019-11-18 17:19:53 GMT", "2019-11-18T17:19:53+00:00"),
+        ("2019-11-19T10:45:00+01", "2019-11-19T10:45:00+01:00"),
+        ("2019-11-19T10:45:00,250Z", "2019-11-19T10:45:00+00:00"),
+        ("Fri 6:45 PM, Feb 16, 2018", "2018-02-16T18:45:00"),
         ("0001-01-01T00:00:00Z", None),
         ("1970-01-01", None),
         ("2999-01-01", None),
@@ -376,6 +381,32 @@ def test_dateline_line_only_at_the_top() -> None:
 )
 def test_iso_datetime(raw: str, iso: str | None) -> None:
     assert iso_datetime(raw) == iso
+
+
+def test_iso_datetime_reads_month_names_in_the_given_language() -> None:
+    assert iso_datetime("22 de outubro de 2010", ("pt", "en")) == "2010-10-22"
+    assert iso_datetime("22 de outubro de 2010") is None  # English only: no such month
+
+
+def test_dateline_with_time_before_date_keeps_time_and_zone() -> None:
+    header = '<div class="byline">Ana Ribeiro Published 11:11 PM EST Mar 5, 2024</div>'
+    doc = clean_html(article_page(header=header))
+    assert doc.metadata.published_at == "2024-03-05T23:11:00-05:00"
+    assert doc.metadata.evidence["published_at"].rule == "dateline"
+
+
+def test_dateline_in_the_page_language() -> None:
+    header = '<span class="date">5 de março de 2024</span>'
+    doc = clean_html(article_page(header=header, lang="pt-BR"))
+    assert doc.metadata.published_at == "2024-03-05"
+    assert doc.metadata.language == "pt"
+
+
+def test_evidence_is_listed_in_field_order() -> None:
+    doc = clean_html(article_page(head=FULL_HEAD))
+    order = [f for f in html_meta.FIELDS if f in doc.metadata.evidence]
+    assert list(doc.metadata.evidence) == order
+    assert "language" in order and "published_at" in order
 
 
 def test_json_ld_author_list_and_publisher() -> None:

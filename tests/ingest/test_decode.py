@@ -136,6 +136,18 @@ def test_undecodable_says_what_to_do() -> None:
     assert "UTF-8" in info.value.message
 
 
+def test_byte_noise_is_undecodable_not_mojibake() -> None:
+    # charset-normalizer can read these bytes as cp949 "Korean" with zero coherence.
+    with pytest.raises(InputError) as info:
+        decode_bytes(bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 400)
+    assert info.value.reason == "undecodable"
+
+
+def test_single_byte_encodings_still_decode() -> None:
+    text = "Привет, как дела? Это обычный текст о новостях дня. " * 5
+    assert decode_bytes(text.encode("cp1251")) == text
+
+
 def test_declared_charset_from_markup() -> None:
     assert declared_charset(b'<html><head><meta charset="windows-1251">') == "windows-1251"
     assert (

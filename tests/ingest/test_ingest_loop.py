@@ -179,3 +179,46 @@ def test_progress_callbacks_count_files_and_documents(
     )
     assert files == ["three.jsonl", "one.txt"]
     assert len(documents) == 4
+
+
+def test_every_kind_of_bad_input_in_one_batch(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    import gzip
+
+    bad = seeds_dir / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 50)
+    # Invalid UTF-8 and not plausible in any single-byte encoding either: NUL-free noise.
+    (bad / "undecodable.txt").write_bytes(bytes([0x81, 0x8D, 0x8F, 0x90, 0x9D]) * 400)
+    (bad / "huge.txt").write_text(BODY * 60, encoding="utf-8")
+    (bad / "broken.jsonl").write_text(
+        '{"text": "' + BODY + '"}\n{"text": oops}\n', encoding="utf-8"
+    )
+    lines = [json.dumps({"text": f"Item {i * 7919 % 10007}: {BODY}"}) for i in range(400)]
+    whole = gzip.compress("\n".join(lines).encode())
+    (bad / "cut.jsonl.gz").write_bytes(whole[: len(whole) // 2])
+    (bad / "nav.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>",
+        encoding="utf-8",
+    )
+    small = settings.replace(max_document_bytes=len(BODY) * 30)  # seeds are under 5 kB
+    report = ingest_paths([str(seeds_dir)], store, small)
+    reasons = {Path(r.source.path).name: r.reason for r in report.rejected}
+    assert reasons == {
+        "empty.txt": "empty",
+        "binary.txt": "binary",
+        "undecodable.txt": "undecodable",
+        "huge.txt": "oversized",
+        "broken.jsonl": "malformed-json",
+        "cut.jsonl.gz": "truncated-gzip",
+        "nav.html": "no-article-text",
+    }
+    broken = next(r for r in report.rejected if r.reason == "malformed-json")
+    assert broken.source.record == "2" and "line 2" in broken.message
+    # five seeds, the good JSONL line, and the records before the gzip cut
+    assert report.articles >= 7
+    assert store.count_articles() == report.articles
+    assert len(store.list_rejections()) == len(report.rejected)
+    assert all(r.message for r in report.rejected)
