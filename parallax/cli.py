@@ -19,7 +19,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from parallax import __version__
-from parallax.api.views import NotFound, article_view, articles_view, rejections_view
+from parallax.api.views import (
+    NotFound,
+    article_view,
+    articles_view,
+    events_view,
+    rejections_view,
+    stories_view,
+)
 from parallax.errors import ParallaxError
 from parallax.export import export as export_store
 from parallax.ingest import IngestReport, ingest_paths
@@ -296,12 +303,61 @@ def rejections(ctx: click.Context, as_json: bool, limit: int) -> None:
     out.print(table)
 
 
+@main.command()
+@click.option("--story", "story_id", default=None, help="Only the events of this story.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def events(ctx: click.Context, story_id: str | None, as_json: bool) -> None:
+    """Events (what happened, when, where) with their articles and confidences."""
+    data = events_view(_store(ctx), story_id=story_id)
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Events ({len(data['events'])})")
+    table.add_column("event", no_wrap=True)
+    table.add_column("when", no_wrap=True)
+    table.add_column("where")
+    table.add_column("title", max_width=50, overflow="fold")
+    table.add_column("articles (outlet, confidence)", overflow="fold")
+    for e in data["events"]:
+        when = e["start"] if e["start"] == e["end"] else f"{_cell(e['start'])}..{_cell(e['end'])}"
+        members = ", ".join(
+            f"{m['article_id'][:8]} ({_cell(m['outlet'])}, {m['confidence']:.2f})"
+            for m in e["members"]
+        )
+        table.add_row(e["event_id"], _cell(when), _cell(e["place"]), _cell(e["title"]), members)
+    out.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def stories(ctx: click.Context, as_json: bool) -> None:
+    """Stories: events chained by shared actors and subject over time."""
+    data = stories_view(_store(ctx))
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Stories ({len(data['stories'])})")
+    table.add_column("story", no_wrap=True)
+    table.add_column("span", no_wrap=True)
+    table.add_column("title", max_width=50, overflow="fold")
+    table.add_column("events", justify="right")
+    table.add_column("articles", justify="right")
+    for st in data["stories"]:
+        table.add_row(st["story_id"], f"{_cell(st['start'])}..{_cell(st['end'])}",
+                      _cell(st["title"]), str(len(st["events"])), str(st["articles"]))
+    out.print(table)
+
+
 @main.command(name="export")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 @reports_errors
 def export_cmd(ctx: click.Context, out_dir: Path) -> None:
-    """Write the JSONL export (articles.jsonl, provenance.jsonl) into a folder."""
+    """Write the JSONL export (articles, events, provenance) into a folder."""
     counts = export_store(_store(ctx), out_dir)
     for name, n in counts.items():
         console.print(f"{out_dir / name}: {n} rows")

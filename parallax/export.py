@@ -57,6 +57,23 @@ def _provenance_rows(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
+def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for event in store.list_events():
+        members = store.event_member_rows(event["event_id"])
+        yield {
+            "event_id": event["event_id"],
+            "story_id": event["story_id"],
+            "title": event["title"],
+            "start": event["start"],
+            "end": event["end"],
+            "place": event["place"],
+            "article_ids": [m["article_id"] for m in members],
+            # the event's confidence is its weakest membership; each one is listed too
+            "confidence": min((m["confidence"] for m in members), default=None),
+            "member_confidence": {m["article_id"]: m["confidence"] for m in members},
+        }
+
+
 def export(store: Store, out: Path) -> dict[str, int]:
     """Write every export file into ``out`` (created if needed); returns rows per file."""
     out.mkdir(parents=True, exist_ok=True)
@@ -64,5 +81,6 @@ def export(store: Store, out: Path) -> dict[str, int]:
         "articles.jsonl": _write_jsonl(
             out / "articles.jsonl", (article_record(a) for a in store.iter_articles())
         ),
+        "events.jsonl": _write_jsonl(out / "events.jsonl", _event_rows(store)),
         "provenance.jsonl": _write_jsonl(out / "provenance.jsonl", _provenance_rows(store)),
     }

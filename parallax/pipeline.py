@@ -40,7 +40,9 @@ class StageError(ParallaxError):
 
 def default_stages() -> list[Stage]:
     """The stages `parallax analyze` runs, in order."""
-    return [ExactDuplicates()]
+    from parallax.events.stage import Annotate, Events, Stories
+
+    return [ExactDuplicates(), Annotate(), Events(), Stories()]
 
 
 def check_order(stages: Sequence[Stage]) -> None:

@@ -77,3 +77,19 @@ def rejections_view(store: Store, *, limit: int = 500) -> dict[str, Any]:
             for r in rows
         ]
     }
+
+
+def events_view(store: Store, *, story_id: str | None = None) -> dict[str, Any]:
+    """Events in time order with their member articles and confidences."""
+    events = store.list_events(story_id)
+    for event in events:
+        event["members"] = store.event_member_rows(event["event_id"])
+    return {"events": events, "story_id": story_id}
+
+
+def stories_view(store: Store) -> dict[str, Any]:
+    """Stories, largest first, each with its events in time order."""
+    stories = store.list_stories()
+    for story in stories:
+        story["events"] = store.list_events(story["story_id"])
+    return {"stories": stories}

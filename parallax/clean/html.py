@@ -205,7 +205,9 @@ def _join_split_bodies(tree: HtmlElement) -> None:
     Only containers with identical class attributes under the same grandparent, and inside the
     same ``<article>`` if any, are joined, so the posts of an index page stay apart.
     """
-    groups: dict[tuple[int, str], list[HtmlElement]] = {}
+    # Keyed by the element itself, not id(): lxml makes a new proxy object for a node that no
+    # Python reference holds, so id() of an unkept parent can change or be reused mid-loop.
+    groups: dict[tuple[HtmlElement, str], list[HtmlElement]] = {}
     for el in tree.iter("div", "section", "article"):
         cls = el.get("class") or ""
         marker = cls if _BODY_CONTAINER.search(cls) else ""
@@ -217,7 +219,7 @@ def _join_split_bodies(tree: HtmlElement) -> None:
         anchor = parent.getparent() if parent is not None else None
         if anchor is None:
             continue
-        groups.setdefault((id(anchor), marker), []).append(el)
+        groups.setdefault((anchor, marker), []).append(el)
     for members in groups.values():
         if len(members) < 2:
             continue
@@ -323,7 +325,12 @@ _FURNITURE: list[tuple[str, re.Pattern[str]]] = [
         re.IGNORECASE)),
     ("copyright", re.compile(
         r"^(?:©|\(c\)\s|copyright\s*(?:©|\(c\))?\s*(?:\d{4}|by\b)|all rights reserved)"
-        r"|for (?:your )?personal,? non-?commercial use only",
+        # A reuse notice opening the line, in the wording publishers and wires share: "This
+        # copy is for your personal, non-commercial use only", "This material may not be
+        # published, broadcast, rewritten or redistributed".
+        r"|^(?:this (?:copy|article|story|material|content) (?:is )?)?"
+        r"(?:(?:intended |licensed )?for (?:your )?personal,? non-?commercial use only"
+        r"|may not be (?:re)?published, broadcast, rewritten,? or redistributed)",
         re.IGNORECASE)),
     ("timestamp", re.compile(
         r"^(?:updated|last updated|published|posted|first published)(?: on| at)?:?\s"

@@ -335,7 +335,6 @@ def _byline(tree: HtmlElement) -> _Found | None:
     return _Found(author, "byline", author) if author else None
 
 
-
 # --- dates --------------------------------------------------------------------------------------
 
 _PUBLISHED_META = (
@@ -530,7 +529,10 @@ def iso_datetime(value: str, languages: Sequence[str] = ("en",)) -> str | None:
 
 def _checked(found: str) -> str | None:
     """``found`` unless it is a placeholder year or more than a day in the future."""
-    moment = datetime.fromisoformat(found)
+    try:
+        moment = datetime.fromisoformat(found)
+    except ValueError:
+        return None
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     if moment.year < _MIN_YEAR or aware > datetime.now(UTC) + timedelta(days=1):
         return None

@@ -42,7 +42,6 @@ from parallax.clean.lexicon import (
     label_key,
 )
 
-
 _FOLLOWERS = re.compile(r"\d[\d,.]*[km]?\s*(?:followers|subscribers|fans|likes)", re.IGNORECASE)
 _COPYRIGHT = re.compile(r"^\W*copyright\b", re.IGNORECASE)
 _STAMP_WORD = re.compile(r"\d|\b(?:published|updated|posted|modified)\b", re.IGNORECASE)

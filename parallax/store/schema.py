@@ -76,6 +76,63 @@ MIGRATIONS: tuple[str, ...] = (
         stats         TEXT NOT NULL DEFAULT '{}'
     );
     """,
+    # 2: nlp annotations, lead vectors, event features, events and stories
+    """
+    CREATE TABLE annotations (
+        article_id  TEXT PRIMARY KEY REFERENCES articles (article_id),
+        model       TEXT NOT NULL,
+        sentences   TEXT NOT NULL,
+        entities    TEXT NOT NULL
+    );
+
+    CREATE TABLE vectors (
+        article_id  TEXT NOT NULL REFERENCES articles (article_id),
+        kind        TEXT NOT NULL,
+        model       TEXT NOT NULL,
+        vector      BLOB NOT NULL,
+        PRIMARY KEY (article_id, kind, model)
+    );
+
+    CREATE TABLE event_features (
+        article_id  TEXT PRIMARY KEY REFERENCES articles (article_id),
+        day         TEXT,
+        actors      TEXT NOT NULL,
+        places      TEXT NOT NULL,
+        occasion    TEXT
+    );
+
+    CREATE TABLE stories (
+        story_id    TEXT PRIMARY KEY,
+        title       TEXT,
+        start       TEXT,
+        end         TEXT,
+        events      INTEGER NOT NULL DEFAULT 0,
+        updated_at  TEXT NOT NULL
+    );
+
+    CREATE TABLE events (
+        event_id    TEXT PRIMARY KEY,
+        story_id    TEXT REFERENCES stories (story_id),
+        story_confidence REAL,
+        title       TEXT,
+        start       TEXT,
+        end         TEXT,
+        place       TEXT,
+        articles    INTEGER NOT NULL DEFAULT 0,
+        seq         INTEGER NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE INDEX events_story ON events (story_id);
+
+    CREATE TABLE event_members (
+        article_id  TEXT PRIMARY KEY REFERENCES articles (article_id),
+        event_id    TEXT NOT NULL REFERENCES events (event_id),
+        confidence  REAL NOT NULL,
+        score       REAL NOT NULL,
+        seq         INTEGER NOT NULL
+    );
+    CREATE INDEX event_members_event ON event_members (event_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +27,7 @@ from parallax.model import (
     Source,
     outlet_key,
 )
+from parallax.store.analysis import AnalysisQueries
 from parallax.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 
@@ -123,7 +124,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore:
+class SQLiteStore(AnalysisQueries):
     """Articles, inputs, rejections and provenance in one SQLite file.
 
     Use as a context manager or call `close`. Writes happen inside `transaction()`; reads may
@@ -207,6 +208,8 @@ class SQLiteStore:
                 yield
                 return
             self._conn.execute("BEGIN IMMEDIATE")
+            # Foreign keys are checked at commit: a batch may write children before parents.
+            self._conn.execute("PRAGMA defer_foreign_keys = ON")
             self._in_transaction = True
             try:
                 yield
@@ -218,13 +221,19 @@ class SQLiteStore:
             finally:
                 self._in_transaction = False
 
-    def _execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def _execute(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
         with self._lock:
             return self._conn.execute(sql, params)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         with self._lock:
             return self._conn.execute(sql, params).fetchall()
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        with self._lock:
+            self._conn.executemany(sql, rows)
 
     # -- inputs ----------------------------------------------------------------------------
 

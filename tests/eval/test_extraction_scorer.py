@@ -265,6 +265,8 @@ def test_score_on_a_tiny_benchmark(tmp_path: Path) -> None:
     root = _benchmark_folder(tmp_path / "extraction-scrapinghub", published_f1=0.667)
     console = Console(record=True, width=160)
     numbers = score(tmp_path, n_bootstrap=20, jobs=1, console=console)
+    # The keys the CI gate reads.
+    assert {"f1", "precision", "recall", "baseline_f1", "reproduced"} <= set(numbers)
     assert numbers["pages"] == 2.0
     assert numbers["f1"] == pytest.approx(1.0)  # Parallax finds both articles exactly
     assert numbers["accuracy"] == pytest.approx(1.0)

@@ -1,0 +1,244 @@
+"""Pipeline stages: NLP annotation, event clustering and story chaining over the store.
+
+Each stage works on the articles that are new since the last run. Decisions already stored are
+replayed, never re-decided, so event and story ids stay stable and adding an article changes
+only the event it joins (and that event's story summary).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from parallax.events.cluster import (
+    EventClusterer,
+    EventGroup,
+    EventModel,
+    StoryModel,
+    order_for_clustering,
+)
+from parallax.events.features import (
+    PAST_REFERENCE,
+    EventFeatures,
+    event_features,
+    lead_text,
+)
+from parallax.nlp.annotate import MODEL as NLP_MODEL
+from parallax.nlp.annotate import annotate
+from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+from parallax.settings import Settings
+from parallax.store import Store
+from parallax.store.sqlite import now_iso
+
+BATCH = 64
+
+
+class Annotate:
+    """Sentences, entities (spaCy) and the lead embedding of each new article."""
+
+    name = "nlp"
+    requires: tuple[str, ...] = ("articles",)
+    assigns: tuple[str, ...] = ("annotations", "vectors.lead", "event_features")
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Annotate and embed in batches; stores annotations, vectors and event features."""
+        embedder = load_embedder(DEFAULT_BACKEND)
+        sentences = entities = 0
+        for start in range(0, len(article_ids), BATCH):
+            ids = list(article_ids[start : start + BATCH])
+            articles = [a for a in (store.get_article(i) for i in ids) if a is not None]
+            anns = annotate([a.body for a in articles])
+            leads = [
+                lead_text(a.metadata.title, a.body, ann)
+                for a, ann in zip(articles, anns, strict=True)
+            ]
+            vectors = embedder.encode(leads)
+            store.save_annotations(
+                NLP_MODEL, {a.article_id: ann for a, ann in zip(articles, anns, strict=True)}
+            )
+            store.save_vectors(
+                "lead", embedder.name, {a.article_id: vectors[i] for i, a in enumerate(articles)}
+            )
+            store.save_event_features(
+                event_features(
+                    [a.article_id for a in articles],
+                    [a.metadata.title for a in articles],
+                    [a.body for a in articles],
+                    [a.metadata.published_at for a in articles],
+                    anns,
+                    vectors,
+                )
+            )
+            sentences += sum(len(x.sentences) for x in anns)
+            entities += sum(len(x.entities) for x in anns)
+        return {"sentences": sentences, "entities": entities}
+
+
+def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, object]:
+    members = store.event_member_rows(group.event_id)
+    titled = [m for m in members if m["title"]]
+    days = sorted(m["published_at"][:10] for m in members if m["published_at"])
+    places: Counter[str] = Counter()
+    for aid, ann in store.annotations([m["article_id"] for m in members[:20]]).items():
+        article = store.get_article(aid)
+        if article is None:
+            continue
+        lead_end = ann.sentences[2][1] if len(ann.sentences) >= 3 else len(article.body)
+        for e in ann.entities:
+            if e.label == "GPE" and e.start < lead_end:
+                # "in Beijing" names where it happened; a bare "Russia" is usually a subject.
+                located = article.body[max(0, e.start - 4) : e.start].lower().endswith(
+                    "in "
+                ) and not PAST_REFERENCE.match(article.body, e.end)
+                places[e.text] += 3 if located else 1
+    return {
+        "event_id": group.event_id,
+        "title": titled[0]["title"] if titled else None,
+        "start": days[0] if days else None,
+        "end": days[-1] if days else None,
+        "place": sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if places else None,
+        "articles": len(members),
+        "seq": seq,
+        "updated_at": now_iso(),
+    }
+
+
+def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
+    """An event clusterer holding every stored decision, replayed in decision order."""
+    known = store.memberships()
+    feats = store.event_features([a for a, _ in known], DEFAULT_BACKEND)
+    return EventClusterer(model).fit((feats[a], e) for a, e in known if a in feats)
+
+
+class Events:
+    """Put each new article in an event (or found one)."""
+
+    name = "events"
+    requires: tuple[str, ...] = ("event_features",)
+    assigns: tuple[str, ...] = ("events",)
+
+    def __init__(self, model: EventModel | None = None) -> None:
+        self.model = model or EventModel()
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Cluster the new articles against all stored events."""
+        clusterer = load_clusterer(store, self.model)
+        feats = store.event_features(article_ids, DEFAULT_BACKEND)
+        seq = store.next_seq("event_members")
+        before = set(clusterer.events)
+        touched: set[str] = set()
+        for f in order_for_clustering([feats[a] for a in article_ids if a in feats]):
+            m = clusterer.add(f)
+            store.add_membership(m.article_id, m.event_id, m.confidence, m.score, seq)
+            seq += 1
+            touched.add(m.event_id)
+        event_seq = store.next_seq("events")
+        for event_id in sorted(touched):
+            store.upsert_event(_event_summary(store, clusterer.events[event_id], event_seq))
+            event_seq += 1
+        new = touched - before
+        return {"events_new": len(new), "events_updated": len(touched - new)}
+
+
+def _event_as_features(group: EventGroup) -> EventFeatures:
+    """An event seen as one item for story chaining: its centroid, core actors and first day."""
+    return EventFeatures(
+        article_id=group.event_id,
+        vector=group.centroid(),
+        actors=frozenset(group.core(group.actors)),
+        places=frozenset(group.core(group.places)),
+        when=min(group.days) if group.days else None,
+        occasion=None,
+    )
+
+
+class Stories:
+    """Chain new events into stories by shared actors and subject over time."""
+
+    name = "stories"
+    requires: tuple[str, ...] = ("events",)
+    assigns: tuple[str, ...] = ("stories",)
+
+    def __init__(self, model: StoryModel | None = None) -> None:
+        self.model = model or StoryModel()
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Give every event without a story one; refresh the summaries of touched stories."""
+        events = load_clusterer(store, EventModel()).events
+        rows = store.event_rows(sorted(events))
+        as_events = EventModel(
+            threshold=self.model.threshold,
+            actor_weight=self.model.actor_weight,
+            place_weight=0.0,
+            occasion_match=0.0,
+            occasion_conflict=0.0,
+            day_penalty=self.model.day_penalty,
+            max_days=self.model.max_days,
+        )
+        chains = EventClusterer(as_events, prefix="st_")
+        known = sorted(
+            (e for e in rows.values() if e["story_id"]),
+            key=lambda e: (e["seq"], e["event_id"]),
+        )
+        chains.fit((_event_as_features(events[e["event_id"]]), e["story_id"]) for e in known)
+        unassigned = [
+            _event_as_features(events[eid]) for eid, e in sorted(rows.items()) if not e["story_id"]
+        ]
+        touched: set[str] = set()
+        for f in order_for_clustering(unassigned):
+            m = chains.add(f)
+            store.set_event_story(m.article_id, m.event_id, m.confidence)
+            touched.add(m.event_id)
+        for event_id in {e for e in article_events(store, article_ids)}:
+            story = store.event_rows([event_id])[event_id]["story_id"]
+            if story:
+                touched.add(story)
+        for story_id in sorted(touched):
+            members = store.list_events(story_id)
+            starts = [e["start"] for e in members if e["start"]]
+            ends = [e["end"] for e in members if e["end"]]
+            biggest = sorted(members, key=lambda e: (-e["articles"], e["start"] or "~"))[0]
+            store.upsert_story(
+                {
+                    "story_id": story_id,
+                    "title": biggest["title"],
+                    "start": min(starts) if starts else None,
+                    "end": max(ends) if ends else None,
+                    "events": len(members),
+                    "updated_at": now_iso(),
+                }
+            )
+        return {"stories_touched": len(touched), "events_chained": len(unassigned)}
+
+
+def article_events(store: Store, article_ids: Sequence[str]) -> set[str]:
+    """The events the given articles belong to."""
+    wanted = set(article_ids)
+    return {e for a, e in store.memberships() if a in wanted}
+
+
+def cluster_texts(
+    titles: Sequence[str | None],
+    bodies: Sequence[str],
+    published: Sequence[str | None],
+    model: EventModel | None = None,
+) -> list[str]:
+    """Event labels for documents held in memory (evaluation): the stages without a store."""
+    from parallax.events.cluster import cluster
+
+    anns = annotate(bodies)
+    leads = [lead_text(t, b, a) for t, b, a in zip(titles, bodies, anns, strict=True)]
+    vectors = load_embedder(DEFAULT_BACKEND).encode(leads)
+    ids = [f"doc{i:06d}" for i in range(len(bodies))]
+    feats = event_features(ids, titles, bodies, published, anns, vectors)
+    labels = {m.article_id: m.event_id for m in cluster(feats, model)}
+    return [labels[i] for i in ids]
+
+
+__all__ = ["Annotate", "Events", "Stories", "cluster_texts"]

@@ -1,0 +1,1 @@
+"""NLP: sentences, tokens, entities (spaCy) and sentence embeddings."""

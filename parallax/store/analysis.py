@@ -1,0 +1,212 @@
+"""Store queries for analysis results: annotations, vectors, event features, events, stories.
+
+A mixin of `SQLiteStore` (kept apart so each module stays one subject). Every method here runs
+inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from parallax.events.features import EventFeatures, Occasion
+from parallax.nlp.annotate import Annotation, EntitySpan
+from parallax.nlp.embeddings import Vectors
+
+
+class AnalysisQueries:
+    """Analysis tables; requires ``_query``/``_execute``/``_executemany`` from the store."""
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    def _execute(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    # -- annotations and vectors -------------------------------------------------------------
+
+    def save_annotations(self, model: str, annotations: dict[str, Annotation]) -> None:
+        """Sentences and entities per article (replacing earlier ones)."""
+        self._executemany(
+            "INSERT OR REPLACE INTO annotations (article_id, model, sentences, entities) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (
+                    aid,
+                    model,
+                    json.dumps([list(s) for s in ann.sentences]),
+                    json.dumps(
+                        [[e.start, e.end, e.label, e.text] for e in ann.entities],
+                        ensure_ascii=False,
+                    ),
+                )
+                for aid, ann in sorted(annotations.items())
+            ],
+        )
+
+    def annotations(self, article_ids: Iterable[str]) -> dict[str, Annotation]:
+        """Stored annotations of the given articles."""
+        found: dict[str, Annotation] = {}
+        for aid in article_ids:
+            rows = self._query(
+                "SELECT sentences, entities FROM annotations WHERE article_id = ?", (aid,)
+            )
+            if rows:
+                found[aid] = Annotation(
+                    tuple((s, e) for s, e in json.loads(rows[0]["sentences"])),
+                    tuple(EntitySpan(*e) for e in json.loads(rows[0]["entities"])),
+                )
+        return found
+
+    def save_vectors(self, kind: str, model: str, vectors: dict[str, Vectors]) -> None:
+        """Float32 vectors per article."""
+        self._executemany(
+            "INSERT OR REPLACE INTO vectors (article_id, kind, model, vector) VALUES (?, ?, ?, ?)",
+            [
+                (aid, kind, model, np.asarray(v, dtype=np.float32).tobytes())
+                for aid, v in sorted(vectors.items())
+            ],
+        )
+
+    # -- event features ------------------------------------------------------------------------
+
+    def save_event_features(self, features: Iterable[EventFeatures]) -> None:
+        """What the clusterer needs per article, except the vector (stored in `vectors`)."""
+        self._executemany(
+            "INSERT OR REPLACE INTO event_features (article_id, day, actors, places, occasion) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    f.article_id,
+                    f.when.isoformat() if f.when else None,
+                    json.dumps(sorted(f.actors)),
+                    json.dumps(sorted(f.places)),
+                    json.dumps([f.occasion.kind, f.occasion.counterpart]) if f.occasion else None,
+                )
+                for f in features
+            ],
+        )
+
+    def event_features(self, article_ids: Iterable[str], model: str) -> dict[str, EventFeatures]:
+        """Stored features with their lead vectors."""
+        found: dict[str, EventFeatures] = {}
+        for aid in article_ids:
+            rows = self._query(
+                "SELECT f.day, f.actors, f.places, f.occasion, v.vector FROM event_features f "
+                "JOIN vectors v ON v.article_id = f.article_id AND v.kind = 'lead' "
+                "AND v.model = ? WHERE f.article_id = ?",
+                (model, aid),
+            )
+            if not rows:
+                continue
+            r = rows[0]
+            occasion = json.loads(r["occasion"]) if r["occasion"] else None
+            found[aid] = EventFeatures(
+                article_id=aid,
+                vector=np.frombuffer(r["vector"], dtype=np.float32).copy(),
+                actors=frozenset(json.loads(r["actors"])),
+                places=frozenset(json.loads(r["places"])),
+                when=date.fromisoformat(r["day"]) if r["day"] else None,
+                occasion=Occasion(occasion[0], occasion[1]) if occasion else None,
+            )
+        return found
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def memberships(self) -> list[tuple[str, str]]:
+        """(article_id, event_id) in the order the decisions were made."""
+        rows = self._query("SELECT article_id, event_id FROM event_members ORDER BY seq")
+        return [(r["article_id"], r["event_id"]) for r in rows]
+
+    def next_seq(self, table: str) -> int:
+        """One more than the largest decision number in ``events`` or ``event_members``."""
+        if table not in {"events", "event_members"}:
+            raise ValueError(table)
+        return int(self._query(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}")[0][0])
+
+    def add_membership(
+        self, article_id: str, event_id: str, confidence: float, score: float, seq: int
+    ) -> None:
+        """Record which event an article belongs to."""
+        self._execute(
+            "INSERT INTO event_members (article_id, event_id, confidence, score, seq) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (article_id, event_id, confidence, score, seq),
+        )
+
+    def event_member_rows(self, event_id: str) -> list[dict[str, Any]]:
+        """Members of an event with article metadata, oldest first."""
+        rows = self._query(
+            "SELECT m.article_id, m.confidence, m.score, a.title, a.outlet, a.published_at "
+            "FROM event_members m JOIN articles a ON a.article_id = m.article_id "
+            "WHERE m.event_id = ? ORDER BY a.published_at IS NULL, a.published_at, m.seq",
+            (event_id,),
+        )
+        return [dict(r) for r in rows]
+
+    def upsert_event(self, event: dict[str, Any]) -> None:
+        """Insert or update an event's summary row (story link untouched on update)."""
+        self._execute(
+            """INSERT INTO events (event_id, title, start, end, place, articles, seq, updated_at)
+               VALUES (:event_id, :title, :start, :end, :place, :articles, :seq, :updated_at)
+               ON CONFLICT (event_id) DO UPDATE SET title = excluded.title,
+                   start = excluded.start, end = excluded.end, place = excluded.place,
+                   articles = excluded.articles, updated_at = excluded.updated_at""",
+            event,
+        )
+
+    def set_event_story(self, event_id: str, story_id: str, confidence: float) -> None:
+        """Put an event in a story."""
+        self._execute(
+            "UPDATE events SET story_id = ?, story_confidence = ? WHERE event_id = ?",
+            (story_id, confidence, event_id),
+        )
+
+    def upsert_story(self, story: dict[str, Any]) -> None:
+        """Insert or update a story's summary row."""
+        self._execute(
+            """INSERT INTO stories (story_id, title, start, end, events, updated_at)
+               VALUES (:story_id, :title, :start, :end, :events, :updated_at)
+               ON CONFLICT (story_id) DO UPDATE SET title = excluded.title,
+                   start = excluded.start, end = excluded.end, events = excluded.events,
+                   updated_at = excluded.updated_at""",
+            story,
+        )
+
+    def list_events(self, story_id: str | None = None) -> list[dict[str, Any]]:
+        """Events, in time order (undated last), optionally of one story."""
+        where, params = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
+        rows = self._query(
+            f"SELECT event_id, story_id, story_confidence, title, start, end, place, articles "
+            f"FROM events {where} ORDER BY start IS NULL, start, seq",
+            params,
+        )
+        return [dict(r) for r in rows]
+
+    def list_stories(self) -> list[dict[str, Any]]:
+        """Stories, largest first, then by time."""
+        rows = self._query(
+            "SELECT s.story_id, s.title, s.start, s.end, s.events, "
+            "(SELECT coalesce(sum(e.articles), 0) FROM events e WHERE e.story_id = s.story_id) "
+            "AS articles FROM stories s ORDER BY articles DESC, s.start, s.story_id"
+        )
+        return [dict(r) for r in rows]
+
+    def event_rows(self, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Event rows by id."""
+        found: dict[str, dict[str, Any]] = {}
+        for eid in event_ids:
+            rows = self._query("SELECT * FROM events WHERE event_id = ?", (eid,))
+            if rows:
+                found[eid] = dict(rows[0])
+        return found
