@@ -16,6 +16,8 @@ from rich.console import Console
 TASKS: dict[str, tuple[str, str]] = {
     "extraction": ("parallax.eval.extraction", "extraction-scrapinghub"),
     "junk": ("parallax.eval.junk", "extraction-scrapinghub"),
+    # reads several gold sets under the data root
+    "events": ("parallax.eval.events", "."),
 }
 
 
