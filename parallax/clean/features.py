@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from parallax.clean.lexicon import STOPWORDS
+from parallax.clean.lexicon import CUE_WORDS, STOPWORDS
 
 WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*")
 #: `WORD` for text without an underscore (then ``[^\W_]`` is ``\w``, which matches faster).
@@ -18,29 +18,37 @@ _WORD_NO_UNDERSCORE = re.compile(r"\w+(?:['’.\-]\w+)*")
 CLOSERS = "\"'”’»)]*_ \t"
 _TERMINALS = frozenset(".!?…。！？")
 _SENTENCE_BREAK = re.compile(r"[a-z0-9\"”’)\]][.!?…][\"'”’»)]*\s+[\"“‘(]?[A-Z]")
+#: Characters a case-insensitive pattern matches for a letter other than their lower case
+#: ("ı" and "İ" for "i", "ſ" for "s", old Cyrillic forms for "в", "д", "о", "с", "т", "ъ").
+ODD_CASE = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
 
 
 class Features:
     """Cheap facts about a unit's text that the rules read.
 
-    ``low_words`` are the words in lower case; ``norm`` is them joined by one space. The
-    attributes ``words``, ``lowered``, ``n_capital``, ``sentences`` and ``anchor`` are computed
-    when first read.
+    ``low`` is the text in lower case, ``low_words`` its words and ``norm`` them joined by one
+    space; ``head`` is the start (three letters) of the first word and ``cues`` the words of
+    `CUE_WORDS` present. When ``plain_case`` is true a case-insensitive pattern can only match
+    text whose lower case contains its literals, so ``low`` and ``head`` may rule it out
+    without running it. ``words``, ``lowered``, ``n_stop``, ``n_capital``, ``sentences`` and
+    ``anchor`` are computed when first read.
     """
 
     __slots__ = (
         "_anchor",
         "_lowered",
         "_n_capital",
+        "_n_stop",
         "_sentences",
         "_words",
+        "cues",
         "ends_colon",
         "ends_ellipsis",
         "ends_sentence",
+        "head",
         "low",
         "low_words",
         "n_chars",
-        "n_stop",
         "n_words",
         "norm",
         "plain_case",
@@ -52,9 +60,9 @@ class Features:
         self.text = text
         self.n_chars = len(text)
         self.low = low = text.lower()
-        # Case-insensitive patterns match these for "i" and "s" though lower case keeps them.
-        self.plain_case = not ("İ" in text or "ı" in text or "ſ" in text)
-        if "Σ" in text or "İ" in text:
+        ascii_only = text.isascii()
+        self.plain_case = ascii_only or ODD_CASE.search(text) is None
+        if not ascii_only and ("Σ" in text or "İ" in text):
             # Their lower case depends on context or is two characters: lower word by word.
             low_words = [w.lower() for w in WORD.findall(text)]
         else:
@@ -64,18 +72,20 @@ class Features:
             low_words = (WORD if "_" in low else _WORD_NO_UNDERSCORE).findall(low)
         self.low_words: list[str] = low_words
         self.n_words = n_words = len(low_words)
-        self.n_stop = n_stop = sum(map(STOPWORDS.__contains__, low_words))
         self.norm = " ".join(low_words)
+        self.head = low_words[0][:3] if low_words else ""
+        self.cues = CUE_WORDS.intersection(low_words)
         tail = text.rstrip(CLOSERS)
         # Looking at the tail only: a search anchored with $ would scan the whole line.
         self.ends_sentence = ends_sentence = tail[-1:] in _TERMINALS if tail else False
         self.ends_colon = ends_colon = tail.endswith(":")
         self.ends_ellipsis = tail.endswith(("…", "..."))
         # Reads like prose: punctuated and made of ordinary words.
+        self._n_stop: int | None = None
         if n_words >= 5 and (ends_sentence or ends_colon):
-            self.sentence_like = n_stop / n_words >= 0.1 or n_words >= 8
+            self.sentence_like = n_words >= 8 or self.n_stop / n_words >= 0.1
         else:
-            self.sentence_like = n_words >= 14 and n_stop / n_words >= 0.2
+            self.sentence_like = n_words >= 14 and self.n_stop / n_words >= 0.2
         self._words: tuple[str, ...] | None = None
         self._lowered: frozenset[str] | None = None
         self._n_capital: int | None = None
@@ -111,6 +121,25 @@ class Features:
                 1 if self.ends_sentence else 0
             )
         return self._sentences
+
+    @property
+    def n_stop(self) -> int:
+        """How many words are function words."""
+        if self._n_stop is None:
+            self._n_stop = sum(map(STOPWORDS.__contains__, self.low_words))
+        return self._n_stop
+
+    def has_stopwords(self, count: int) -> bool:
+        """Whether at least ``count`` words are function words (stops counting there)."""
+        if self._n_stop is not None:
+            return self._n_stop >= count
+        found = 0
+        for word in self.low_words:
+            if word in STOPWORDS:
+                found += 1
+                if found >= count:
+                    return True
+        return False
 
     @property
     def stop_ratio(self) -> float:

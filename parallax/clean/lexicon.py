@@ -120,7 +120,14 @@ publicité, publicidad, pubblicità, реклама, mehr, lesen sie auch, lire 
 teilen, partager, compartir, condividi, partilhar, поделиться, delen, drucken, imprimer,
 kommentare, commentaires, comentarios, abonnieren, s'abonner, abonnez-vous, suscríbete,
 like loading, loading..., end, (end), keywords, media contact, media contacts, press contact,
-contact, contacts, for immediate release, more like this, related reading, further reading
+contact, contacts, for immediate release, more like this, related reading, further reading,
+updated, posted, published, publish date, published date, date published, last updated,
+last modified, learn more, get short url, short url, browse all posts, all posts, sections,
+email me
+""")
+_add_labels("share", """
+share on, share via, share to, share permalink, share this entry, share this page,
+share with friends, share it with friends
 """)
 
 
@@ -365,24 +372,30 @@ _AGENCY = (
     r"Pixabay|Handout|Courtesy|File)"
 )
 #: Photo-credit signals, each with the literals (in lower case) one of which its every match
-#: contains, so that a line without them skips the pattern.
+#: contains, so that a line without them skips the pattern. (Only the first ignores case.)
 CREDIT_SIGNALS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
-        ("getty", "shutterstock", "istock", "alamy", "photo", "image", "caption", "mediabank",
-         "picture", "foto", "credit", "source"),
+        ("getty", "photo", "image", "caption", "mediabank", "picture", "foto", "credit",
+         "source"),
         re.compile(
-            r"(?i:getty images)|shutterstock|istockphoto|\bistock\b|\balamy\b|\bap photo\b"
-            r"|\bafp photo\b|\breuters photo\b|(?i:\bphoto(?:graph)?(?:ed)? (?:by|courtesy)\b"
-            r"|\bphoto credit\b|\bimage credit\b|\bimage copyright\b|\bimage source\b"
-            r"|\btoggle caption\b|\bhide caption\b|\benlarge this image\b|\bmediabank\b"
-            r"|\bvia getty\b|[.!?]\s+(?:photo|image|picture|foto|credit|source)s?\s*(?::|by)\s*"
-            r"[^.!?]{2,60}$)"
+            r"getty images|\bphoto(?:graph)?(?:ed)? (?:by|courtesy)\b|\bphoto credit\b"
+            r"|\bimage credit\b|\bimage copyright\b|\bimage source\b|\btoggle caption\b"
+            r"|\bhide caption\b|\benlarge this image\b|\bmediabank\b|\bvia getty\b"
+            r"|[.!?]\s+(?:photo|image|picture|foto|credit|source)s?\s*(?::|by)\s*[^.!?]{2,60}$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        ("shutterstock", "istock", "alamy", "photo"),
+        re.compile(
+            r"shutterstock|istockphoto|\bistock\b|\balamy\b|\bap photo\b|\bafp photo\b"
+            r"|\breuters photo\b"
         ),
     ),
     (
         ("(", "[", "©"),
         re.compile(
-            r"[(\[](?:photo|image|picture|credit|file photo|foto)s?\s*(?::|by)[^)\]]{1,80}[)\]]"
+            r"[(\[](?i:photo|image|picture|credit|file photo|foto)s?\s*(?::|by)[^)\]]{1,80}[)\]]"
             r"|\((?:AP|AFP|Reuters|Getty Images|EPA|Xinhua|Bloomberg|Pool|Handout)(?: Photo)?"
             r"(?:/[^)]{1,40})?\)\s*$|(?:©|\(c\))\s*\w"
         ),
@@ -413,12 +426,17 @@ BYLINE = re.compile(
 CREDIT_LINE = re.compile(
     r"^[\W_]*(?:\(?\s*(?:additional )?(?:reporting|writing|editing|research|graphics|"
     r"photography|production) by\b.*|(?:contributing|contributors?|with reporting from)\s*:.*"
-    r"|.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story|article|reporting)\b.*"
     r"|\(?\s*(?:with )?(?:inputs|input) from\b.{0,60}|(?:source|sources|via)\s*:\s*\S.{0,60}"
     r"|(?:this (?:story|article|report) (?:was|is|has been) (?:first )?(?:published|updated|"
     r"produced|written|edited|translated|originally published)).{0,120}"
     r"|(?:this article (?:is|was) (?:based|produced|written) (?:in part )?(?:on|by|in)).{0,120}"
     r"|(?:editing|edited) by\b.*|(?-i:SOURCE)\s+[A-Z].{0,60})$",
+    re.IGNORECASE,
+)
+#: The other credit line, "... contributed to this report": its match may start anywhere in the
+#: first 80 characters, so it is tried only on lines that contain the word.
+CONTRIBUTED_LINE = re.compile(
+    r"^[\W_]*.{0,80}\bcontributed (?:to )?(?:this|the) (?:report|story|article|reporting)\b.*$",
     re.IGNORECASE,
 )
 DESK = re.compile(
@@ -436,6 +454,10 @@ BIO = re.compile(
     r"\b.*\b(?:for|at)\b)|\b(?:reach|contact|email|follow) (?:him|her|them|the (?:reporter|writer|"
     r"author))\b",
 )
+#: A follow bar whose icons were dropped: "Follow RT on", "Follow us on:".
+FOLLOW_ON = re.compile(r"^\W*follow\b[\w\s@&.'’-]{0,40}\bon\W*$", re.IGNORECASE)
+#: A breadcrumb trail: "You are here: Home > News".
+BREADCRUMB = re.compile(r"^\W*you are (?:here|at)\s*:", re.IGNORECASE)
 #: A lone social handle. (A lone URL may be a reference the article lists: kept.)
 HANDLE_LINE = re.compile(r"^[\W_]*(?:@\w+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)[\W_]*$")
 LABEL_PREFIX = re.compile(
@@ -468,11 +490,21 @@ TAG_OPENER_KEYS = frozenset(
 )
 
 
+#: A label naming a list of stories: "Trending News", "More Great WIRED Stories", "Top Videos".
+_LIST_LABEL = re.compile(
+    r"(?:more|other|latest|top|popular|recommended|related|trending|similar|featured)\b"
+    r"(?: \S+){0,3} (?:stories|news|articles|posts|videos|reads|headlines|links)"
+)
+
+
 def is_related_opener(key: str) -> bool:
+    """Whether a line (its `label_key`) is the label of a list of links or tags."""
     if key in RELATED_OPENER_KEYS or key in TAG_OPENER_KEYS or key.startswith(
         ("more from ", "more in ", "more stories", "more on ", "related ", "latest from ",
-         "also on ", "most read", "most popular", "recommended ", "more news")
-    ):
+         "also on ", "most read", "most popular", "recommended ", "more news", "next up",
+         "up next", "read next", "you may like", "you might like", "popular on ", "popular in ",
+         "trending on ", "trending in ")
+    ) or _LIST_LABEL.fullmatch(key):
         return True
     return LABELS_STRONG.get(key) == "label" and key in {
         "related", "read more", "also read", "see also", "more on this", "recommended",
@@ -525,3 +557,50 @@ DATE_START = re.compile(
     r"[a-z]*\.?\s)",
     re.IGNORECASE,
 )
+
+
+# Heads: the start (three letters, or the whole word when shorter) of the word that every match
+# of an anchored pattern begins with, after leading punctuation. A line whose first word starts
+# otherwise cannot match (see `Features.head`), so the pattern is not run on it.
+
+AD_HEADS = frozenset(["adv", "spo", "pai", "par", "ad"])
+TAGS_HEADS = frozenset(["tag", "top", "sub", "cat", "fil", "key", "mor", "rel"])
+CAPTION_HEADS = frozenset(
+    _words(
+        """
+        pho ima pic fot fil cre cap med ill gra cov top fea mai hea lea scr vid wat
+        """
+    )
+)
+PROMO_HEADS = frozenset(
+    _words(
+        """
+        cli tap fol joi sub sig reg dow get lik add sta nev don do wan int sup bec for be rea
+        che vis wat lis cat
+        """
+    )
+)
+LABEL_HEADS = frozenset(
+    _words(
+        """
+        rea als see mor rel rec don mus tre wat lis pho vid gal opi in icy up nex pre exp les
+        meh lir à lee lea lei leg чит
+        """
+    )
+)
+CREDIT_HEADS = frozenset(
+    _words("add rep wri edi res gra pho pro con wit inp sou via thi")
+)
+#: Heads of a date label ("Published on") or of a date that starts with a weekday or month;
+#: a date may also start with a digit.
+DATE_HEADS = frozenset(
+    _words(
+        """
+        dat pub pos upd las fir mon tue wed thu fri sat sun jan feb mar apr may jun jul aug
+        sep oct nov dec
+        """
+    )
+)
+
+#: Every word some word-set rule looks for; each unit keeps the ones it has (`Features.cues`).
+CUE_WORDS = TRIGGERS | CREDIT_TRIGGERS | SOCIAL

@@ -17,14 +17,16 @@ How it decides, in three passes, all linear in the size of the text:
    footer.
 3. *Weak* rules that only hold in the header or footer, where furniture is expected: the title
    and subtitle, date lines, bylines and lone names, captions without a credit, author bios,
-   section labels, blocks of related headlines.
+   section labels; and lists of links (`parallax.clean.lists`): blocks of related headlines
+   under a label anywhere, and before or after the article unlabelled runs of headlines,
+   menus, and whatever follows a "Related" or share line after the last paragraph.
 
 When unsure a line is kept: removing an article sentence is worse than leaving a label in.
 
 The parts live in their own modules: `parallax.clean.units` (lines, units, decisions),
 `parallax.clean.features` (per-unit features), `parallax.clean.lexicon` (phrases and
-patterns) and `parallax.clean.rules` (per-unit rules); this module holds the passes and
-re-exports the names callers use.
+patterns), `parallax.clean.rules` (per-unit rules) and `parallax.clean.lists` (lists of
+links); this module holds the other passes and re-exports the names callers use.
 """
 
 from __future__ import annotations
@@ -38,14 +40,15 @@ from parallax.clean.lexicon import (
     BIO,
     BYLINE,
     CAPTION_VERB,
+    DATE_HEADS,
     DESK,
     SECTION_LABELS,
     STOPWORDS,
-    TAG_OPENER_KEYS,
-    is_related_opener,
     label_key,
 )
+from parallax.clean.lists import mark_link_lists
 from parallax.clean.rules import (
+    byline_like,
     date_line,
     date_prefix,
     name_shaped,
@@ -122,17 +125,23 @@ def classify(units: list[Unit], hints: Hints | None = None) -> list[Decision]:
         _mark_header(units, feats, kinds, first, hints)
     _mark_title_repeats(units, feats, kinds, title_index, hints)
     _mark_footer(units, feats, kinds, last)
-    _mark_related_blocks(units, feats, kinds)
+    mark_link_lists(units, feats, kinds, first, last)
     _mark_body_dates(units, feats, kinds, first, last)
 
+    # Decisions are immutable, so units with the same outcome share one.
+    keep = Decision()
+    dropped: dict[str, Decision] = {}
     decisions = []
     for kind, cut in zip(kinds, cuts, strict=True):
         if kind is not None:
-            decisions.append(Decision(kind))
+            decision = dropped.get(kind)
+            if decision is None:
+                decision = dropped[kind] = Decision(kind)
+            decisions.append(decision)
         elif cut:
             decisions.append(Decision("date", cut))  # a date glued to the first sentence
         else:
-            decisions.append(Decision())
+            decisions.append(keep)
     return decisions
 
 
@@ -167,7 +176,7 @@ def _mark_teasers_and_repeats(
         f = feats[i]
         if kinds[i] is not None or not f.norm:
             continue
-        if f.anchor and f.stop_ratio >= 0.15 and f.norm in seen:
+        if f.anchor and f.norm in seen and f.stop_ratio >= 0.15:
             # A paragraph printed twice (teaser and text). Short lines may repeat in an
             # article (list items, recipe lines), so only prose counts.
             kinds[i] = "repeat"
@@ -200,6 +209,11 @@ def _mark_date_prefixes(
             continue
         first_line = unit.lines[0].text
         if not (first_line[:1].isdigit() or first_line[:1].isalpha()):
+            continue
+        # A glued date starts with a digit, a weekday, a month or a date label; the unit's
+        # first word is the first line's.
+        head = feats[i].head
+        if feats[i].plain_case and not (head[:1].isdigit() or head in DATE_HEADS):
             continue
         cut = date_prefix(first_line)
         if cut:
@@ -235,7 +249,7 @@ def _mark_header(
         if date_line(text, f):
             kinds[i] = "date"
             continue
-        if BYLINE.match(text) and f.n_words <= 16 and not f.sentence_like:
+        if byline_like(text, f) and not f.sentence_like:
             kinds[i] = "byline"
             continue
         if DESK.match(text) or (title_index is not None and name_shaped(text, f)):
@@ -325,7 +339,7 @@ def _mark_footer(
         if kinds[i] is not None:
             continue
         text, f = units[i].text, feats[i]
-        if name_shaped(text, f) or DESK.match(text) or (BYLINE.match(text) and f.n_words <= 16):
+        if name_shaped(text, f) or DESK.match(text) or byline_like(text, f):
             kinds[i] = "byline"
         elif BIO.match(text) and f.n_words <= 60:
             kinds[i] = "bio"
@@ -333,52 +347,6 @@ def _mark_footer(
             kinds[i] = "date"
         elif label_key(text) in SECTION_LABELS:
             kinds[i] = "label"
-
-
-def _mark_related_blocks(
-    units: list[Unit], feats: list[Features], kinds: list[str | None]
-) -> None:
-    """Headlines listed under a "Related" / "Read more" / "Most read" label."""
-    i = 0
-    n = len(units)
-    while i < n:
-        f = feats[i]
-        opener = kinds[i] in ("label", "related", None) and f.n_words <= 8 and not (
-            f.ends_sentence) and is_related_opener(label_key(units[i].text))
-        if not opener:
-            i += 1
-            continue
-        key = label_key(units[i].text)
-        tags = key in TAG_OPENER_KEYS
-        if kinds[i] is None:
-            kinds[i] = "label" if tags else "related"
-        j = i + 1
-        run = 0
-        while j < n and run < 10:
-            g = feats[j]
-            if kinds[j] is not None:
-                if g.n_words <= 8 and is_related_opener(label_key(units[j].text)):
-                    break  # the next block starts here
-                j += 1
-                continue
-            # Related headlines have no full stop; the article resumes with a sentence.
-            if g.anchor or g.ends_sentence or g.n_words > 25:
-                break
-            if tags:
-                if g.n_words > 4:
-                    break
-                kinds[j] = "label"
-                run += 1
-                j += 1
-                continue
-            if g.n_words < 3:
-                break
-            if g.n_words > 12 and g.n_capital < 0.5 * g.n_words:
-                break
-            kinds[j] = "related"
-            run += 1
-            j += 1
-        i = j
 
 
 def _mark_body_dates(
@@ -395,6 +363,6 @@ def junk_kinds() -> Iterable[str]:
     return (
         "ad", "label", "timer", "counter", "ui", "share", "icons", "credit", "caption", "comments",
         "newsletter", "cookie", "paywall", "copyright", "promo", "related", "teaser", "repeat",
-        "title", "subtitle", "date", "byline", "bio",
+        "title", "subtitle", "date", "byline", "bio", "disclosure", "nav",
     )
 

@@ -11,22 +11,31 @@ import re
 from parallax.clean.dates import date_at, is_relative_date, locate_date
 from parallax.clean.features import CLOSERS, WORD, Features
 from parallax.clean.lexicon import (
+    AD_HEADS,
     AD_PREFIX,
+    BREADCRUMB,
+    BYLINE,
+    CAPTION_HEADS,
     CAPTION_PREFIX,
+    CONTRIBUTED_LINE,
     COUNTER,
+    CREDIT_HEADS,
     CREDIT_LINE,
     CREDIT_SIGNALS,
     CREDIT_TRIGGERS,
     DATE_START,
+    FOLLOW_ON,
     GALLERY,
     GLUED_NAV,
     HANDLE_LINE,
     IDENTIFIER,
+    LABEL_HEADS,
     LABEL_PREFIX,
     LABELS_STRONG,
     NAME_PARTICLES,
     NUMBERS_ONLY,
     PHRASE_MAX_WORDS,
+    PROMO_HEADS,
     PROMO_START,
     PROMO_TARGET,
     READING_TIME,
@@ -35,6 +44,7 @@ from parallax.clean.lexicon import (
     SOCIAL,
     STOPWORDS,
     STRONG_PHRASES,
+    TAGS_HEADS,
     TAGS_PREFIX,
     TIMER,
     TRIGGERS,
@@ -68,7 +78,7 @@ def _icons(f: Features, text: str) -> bool:
     if f.n_words < 3:
         return False
     # For ASCII text case folding is lower case, already computed.
-    if f.n_stop > 1 and "icon" not in (f.low if text.isascii() else text.casefold()):
+    if f.has_stopwords(2) and "icon" not in (f.low if text.isascii() else text.casefold()):
         return False
     with_icon = sum(1 for w in f.low_words if "icon" in w)
     if with_icon >= 3 and with_icon >= 0.2 * f.n_words:
@@ -82,7 +92,7 @@ def _share_bar(f: Features, text: str) -> bool:
     if f.n_words == 0 or f.n_words > 25:
         return False
     lowered = f.low_words
-    social = sum(1 for w in lowered if w in SOCIAL)
+    social = 0 if SOCIAL.isdisjoint(f.cues) else sum(1 for w in lowered if w in SOCIAL)
     if social == 0 and "google news" not in f.norm:
         return False
     if f.sentences >= 2:
@@ -97,7 +107,7 @@ def _share_bar(f: Features, text: str) -> bool:
 def _promo(f: Features, text: str) -> bool:
     if f.n_words > 30 or f.n_words == 0:
         return False
-    if not PROMO_START.match(text):
+    if not (_may_start(f, PROMO_HEADS) and PROMO_START.match(text)):
         return False
     return PROMO_TARGET.search(text) is not None
 
@@ -123,12 +133,40 @@ def _may_contain(f: Features, needles: tuple[str, ...]) -> bool:
     Case-insensitive patterns also match "İ", "ı" and "ſ" for "i" and "s", which lower case
     does not map to them; such text is always searched.
     """
-    return not f.plain_case or any(n in f.low for n in needles)
+    return not f.plain_case or any(map(f.low.__contains__, needles))
+
+
+def _lowered(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """The pattern without IGNORECASE, to run on lower-cased text; ``None`` if it keeps case.
+
+    Its literals are in lower case, so on text whose `Features.plain_case` holds it matches
+    where the original matches the text, and faster.
+    """
+    if not pattern.flags & re.IGNORECASE:
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
+
+
+_PHRASES = tuple((kind, needles, p, _lowered(p)) for kind, needles, p in STRONG_PHRASES)
+_CREDIT_SIGNALS = tuple((needles, p, _lowered(p)) for needles, p in CREDIT_SIGNALS)
+
+
+def _search(
+    f: Features, text: str, pattern: re.Pattern[str], low_pattern: re.Pattern[str] | None
+) -> bool:
+    if low_pattern is not None and f.plain_case:
+        return low_pattern.search(f.low) is not None
+    return pattern.search(text) is not None
+
+
+def _may_start(f: Features, heads: frozenset[str]) -> bool:
+    """Whether the unit may match an anchored pattern whose matches begin with ``heads``."""
+    return not f.plain_case or f.head in heads
 
 
 def _caption_like(f: Features, text: str) -> bool:
     """A photo caption or credit, recognised by a credit signal or a caption/credit prefix."""
-    if CAPTION_PREFIX.match(text):
+    if _may_start(f, CAPTION_HEADS) and CAPTION_PREFIX.match(text):
         # "Photo: AFP. Russian President ..." glued to a long paragraph: unsure, keep.
         return f.n_words <= 60 or f.sentences <= 2
     if f.n_words > 60:
@@ -137,11 +175,12 @@ def _caption_like(f: Features, text: str) -> bool:
         "/" not in text
         and "©" not in text
         and "(" not in text
-        and CREDIT_TRIGGERS.isdisjoint(f.low_words)
+        and CREDIT_TRIGGERS.isdisjoint(f.cues)
     ):
         return False
     if not any(
-        _may_contain(f, needles) and pattern.search(text) for needles, pattern in CREDIT_SIGNALS
+        _may_contain(f, needles) and _search(f, text, pattern, low_pattern)
+        for needles, pattern, low_pattern in _CREDIT_SIGNALS
     ):
         return False
     # A sentence that merely mentions Getty Images ends with a period after words; a caption
@@ -167,11 +206,11 @@ def _counter(f: Features, text: str) -> bool:
 def strong_kind(text: str, f: Features) -> str | None:
     """Furniture kind of a unit that is furniture wherever it stands, else ``None``."""
     if f.n_words <= 14:
-        if AD_PREFIX.match(text):
+        if _may_start(f, AD_HEADS) and AD_PREFIX.match(text):
             return "ad"
-        if TAGS_PREFIX.match(text) and not f.sentences >= 2:
+        if _may_start(f, TAGS_HEADS) and TAGS_PREFIX.match(text) and not f.sentences >= 2:
             return "label"
-        if GLUED_NAV.match(text):
+        if text.startswith(("Prev", "Next")) and GLUED_NAV.match(text):
             return "related"
         key = label_key(text)
         kind = LABELS_STRONG.get(key)
@@ -185,25 +224,39 @@ def strong_kind(text: str, f: Features) -> str | None:
             return "ui"
         if HANDLE_LINE.fullmatch(text):
             return "share"
+        if f.n_words <= 6 and "follow" in f.cues and FOLLOW_ON.match(text):
+            return "share"
+        if BREADCRUMB.match(text):
+            return "nav"
     if _icons(f, text):
         return "icons"
-    if text.lstrip(" \t([").startswith(("©", "(c)", "(C)", "ⓒ")) or _COPYRIGHT.match(text):
+    if text.lstrip(" \t([").startswith(("©", "(c)", "(C)", "ⓒ")) or (
+        (not f.plain_case or "copyright" in f.low) and _COPYRIGHT.match(text)
+    ):
         return "credit" if f.n_words <= 60 else None
     if _caption_like(f, text):
         return "caption"
     if _share_bar(f, text):
         return "share"
-    if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.low_words) and not _quoted(text):
-        for kind, needles, pattern in STRONG_PHRASES:
+    if f.n_words <= 80 and not TRIGGERS.isdisjoint(f.cues) and not _quoted(text):
+        for kind, needles, pattern, low_pattern in _PHRASES:
             if f.n_words > PHRASE_MAX_WORDS.get(kind, 80):
                 continue
-            if _may_contain(f, needles) and pattern.search(text):
+            if _may_contain(f, needles) and _search(f, text, pattern, low_pattern):
                 return kind
     if _promo(f, text):
         return "promo"
-    if f.n_words <= 40 and CREDIT_LINE.match(text):
+    if f.n_words <= 40 and (
+        (_may_start(f, CREDIT_HEADS) and CREDIT_LINE.match(text))
+        or ((not f.plain_case or "contributed" in f.low) and CONTRIBUTED_LINE.match(text))
+    ):
         return "credit"
-    if f.n_words <= 30 and LABEL_PREFIX.match(text) and not f.sentences >= 2:
+    if (
+        f.n_words <= 30
+        and _may_start(f, LABEL_HEADS)
+        and LABEL_PREFIX.match(text)
+        and not f.sentences >= 2
+    ):
         return "related"
     return None
 
@@ -261,7 +314,14 @@ def name_shaped(text: str, f: Features, allow_outlet: bool = True) -> bool:
     """A lone personal name such as "Eric Hill" (optionally ", Outlet")."""
     if not 2 <= f.n_words <= 7 or f.ends_sentence or f.n_chars > 60:
         return False
-    name = text.split(",")[0].strip() if allow_outlet and "," in text else text.strip()
+    if allow_outlet and "," in text:
+        name, outlet = text.split(",", 1)
+        # An outlet or desk has no quantities ("Recharge, 1 tsp. nut butter" is a recipe line).
+        if any(c.isdigit() for c in outlet):
+            return False
+        name = name.strip()
+    else:
+        name = text.strip()
     tokens = name.split()
     if not 2 <= len(tokens) <= 4:
         return False
@@ -278,6 +338,28 @@ def name_shaped(text: str, f: Features, allow_outlet: bool = True) -> bool:
     return True
 
 
+#: "By" glued to the name by a scraper that dropped the space between two elements.
+_GLUED_BY = re.compile(r"^By(?=[A-Z][a-z])")
+
+
+def byline_like(text: str, f: Features) -> bool:
+    """A byline: "By Jane Doe", "ByJane Doe", or a date followed by "by Jane Doe"."""
+    if f.n_words > 16:
+        return False
+    if BYLINE.match(text):
+        return True
+    if _GLUED_BY.match(text):
+        rest = text[2:]
+        return name_shaped(rest, Features(rest))
+    if "by" not in f.low_words:
+        return False
+    m = locate_date(text)
+    if m is None:
+        return False
+    rest = (text[: m.start] + " " + text[m.end:]).strip(" |,;–—-·•")
+    return BYLINE.match(rest) is not None
+
+
 def title_like(f: Features, text: str) -> bool:
     if not 2 <= f.n_words <= 30 or f.n_chars > 250:
         return False
@@ -286,6 +368,25 @@ def title_like(f: Features, text: str) -> bool:
         return False
     first = next((c for c in text if c.isalpha()), "")
     return bool(first) and not first.islower()
+
+
+#: A dated or numbered list item, or one holding a URL, handle, markup or schedule dashes: a
+#: list of facts (tour dates, prices, results), not of headlines.
+_FACT_ITEM = re.compile(
+    r"^\W*(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)|@|https?:|www\.|<|\s--\s",
+    re.IGNORECASE,
+)
+
+
+def headline_like(f: Features, text: str) -> bool:
+    """Shaped like a headline in a list of links: capitalised, 4-20 words, no final stop."""
+    return (
+        4 <= f.n_words <= 20
+        and not f.ends_sentence
+        and not f.ends_colon
+        and title_like(f, text)
+        and _FACT_ITEM.search(text) is None
+    )
 
 
 def similar_title(a: str, b: str) -> bool:

@@ -63,16 +63,6 @@ def assemble(
     segments: list[Segment] = []
     removed: list[RemovedLine] = []
     pos = 0
-
-    def add(piece: str, source_start: int, separator: str) -> None:
-        nonlocal pos
-        if parts:
-            parts.append(separator)
-            pos += len(separator)
-        parts.append(piece)
-        segments.append(Segment(pos, source_start, len(piece)))
-        pos += len(piece)
-
     for unit, decision in zip(units, decisions, strict=True):
         if decision.kind is not None and decision.cut == 0:
             kind = decision.kind
@@ -91,6 +81,11 @@ def assemble(
                 piece = stripped.rstrip()
                 if not piece:
                     continue
-            add(piece, start, separator)
+            if parts:
+                parts.append(separator)
+                pos += len(separator)
+            parts.append(piece)
+            segments.append(Segment(pos, start, len(piece)))
+            pos += len(piece)
             separator = LINE_JOIN
     return "".join(parts), segments, removed

@@ -44,6 +44,10 @@ from parallax.clean.lines import Hints, classify, features, make_units, split_li
 
 #: Lines kept on each side of the article region of a rendered benchmark page.
 MARGIN = 8
+#: The hand-labelled pages and the seeds of a source checkout (absent from an installed package).
+_ROOT = Path(__file__).resolve().parents[2]
+HAND_GOLD = _ROOT / "tests" / "data" / "junk"
+SEEDS = _ROOT / "examples" / "seeds"
 #: Share of a line's word trigrams that must be in the article body for it to count as article
 #: (and at most ``1 - ARTICLE_SHARE`` for junk; in between the line is left out).
 ARTICLE_SHARE = 0.8
@@ -100,6 +104,8 @@ class Tally:
             "recall": round(self.tp / junk, 4) if junk else 1.0,
             "article_lines_removed": self.fp,
             "article_sentences_removed": self.article_sentences_removed,
+            # Share of article lines left in the body: higher is better, so a gate floor fits.
+            "article_kept": round(self.tn / (self.tn + self.fp), 4) if self.tn + self.fp else 1.0,
             "missed_by_kind": dict(self.missed.most_common()),
         }
 
@@ -332,13 +338,38 @@ def score_pages(pages: Iterable[GoldPage], baseline: bool = False) -> dict[str, 
     return result
 
 
-def score(data_dir: Path) -> dict[str, Any]:
-    """Build the automatic gold set from the benchmark at ``data_dir`` and score the cleaner.
+def score(
+    data_dir: Path, gold: Path | None = HAND_GOLD, seeds: Path | None = SEEDS
+) -> dict[str, Any]:
+    """Score the cleaner on every gold set present; the numbers the gate reads.
 
-    Raises `FileNotFoundError` with a clear message when the folder is absent.
+    ``{"benchmark": {...}, "hand": {...}, "seeds": {...}}``, each a `Tally.summary` (precision,
+    recall, article_lines_removed, article_kept, ...) with the naive baseline's numbers under
+    ``"baseline"`` (so ``"benchmark.recall"`` and ``"benchmark.baseline.recall"``). ``"hand"``
+    and ``"seeds"`` are left out when ``gold`` (holding ``labels.json`` and
+    ``seeds_labels.json``) or ``seeds`` is absent. ``"cleaner"`` and ``"baseline"`` repeat the
+    benchmark's numbers (their earlier names).
+
+    Raises `FileNotFoundError` with a clear message when the benchmark folder is absent.
     """
     pages = build_gold(resolve_data_dir(data_dir))
-    return {"cleaner": score_pages(pages), "baseline": score_pages(pages, baseline=True)}
+    cleaner, naive = score_pages(pages), score_pages(pages, baseline=True)
+    out: dict[str, Any] = {
+        "benchmark": {**cleaner, "baseline": naive},
+        "cleaner": cleaner,
+        "baseline": naive,
+    }
+    if gold is not None and (gold / "labels.json").is_file():
+        out["hand"] = {
+            **score_labelled(gold, gold / "labels.json"),
+            "baseline": score_labelled(gold, gold / "labels.json", baseline=True),
+        }
+        if seeds is not None and seeds.is_dir() and (gold / "seeds_labels.json").is_file():
+            out["seeds"] = {
+                **score_labelled(seeds, gold / "seeds_labels.json"),
+                "baseline": score_labelled(seeds, gold / "seeds_labels.json", baseline=True),
+            }
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -382,8 +413,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     seeds_labels = args.gold / "seeds_labels.json"
     if seeds_labels.is_file() and args.seeds.is_dir():
         rows["seeds"] = score_labelled(args.seeds, seeds_labels)
+        rows["seeds (baseline)"] = score_labelled(args.seeds, seeds_labels, baseline=True)
     try:
-        bench = score(args.data)
+        bench = score(args.data, gold=None)
     except FileNotFoundError as exc:
         console.print(f"[red]{exc}[/]")
         status = 2

@@ -62,3 +62,22 @@ def test_locate_date(line: str, found: str | None, value: str | None) -> None:
 def test_date_at_only_matches_at_start() -> None:
     assert date_at("2 Sep, 2025 10:06 Putin said") is not None
     assert date_at("Putin said on 2 Sep, 2025") is None
+
+
+def test_candidate_filter_never_skips_a_date() -> None:
+    # `locate_date` tries the full patterns only where `_CANDIDATE` matches: every date the
+    # patterns read, at any position of any line here, must pass that test.
+    from parallax.clean.dates import _CANDIDATE, _LOCATE, _fast
+
+    lines = [text for text, _ in PARSED] + [
+        "Updated 3rd of May 2024, 10:00 GMT; first published Fri. March 7 2025 12.30",
+        "On 1.2.2024 and 2024-01-01T08:00Z, and Monday, 4 November 2019 at 9:15 p.m. ET",
+        "Wednesday September 3 2025 | 10:06 AM, Sep 2, 2025 | 09:46 GMT 02.09.2025",
+    ]
+    tried = 0
+    for line in lines:
+        for cand in _LOCATE.finditer(line):
+            if _fast(line, cand.start()) is not None:
+                tried += 1
+                assert _CANDIDATE.match(line, cand.start()), line[cand.start():]
+    assert tried >= 20
