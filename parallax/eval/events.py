@@ -435,3 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
