@@ -40,9 +40,19 @@ class StageError(ParallaxError):
 
 def default_stages() -> list[Stage]:
     """The stages `parallax analyze` runs, in order."""
-    from parallax.events.stage import Annotate, Events, Stories
+    from parallax.events.stage import Annotate, Events, Stories, stored_lead_vectors
+    from parallax.provenance import Citations, NearDuplicates, Paraphrase, Syndication
 
-    return [ExactDuplicates(), Annotate(), Events(), Stories()]
+    return [
+        ExactDuplicates(),
+        NearDuplicates(),
+        Syndication(),
+        Annotate(),
+        Events(),
+        Stories(),
+        Paraphrase(lead_vectors=stored_lead_vectors),
+        Citations(lead_vectors=stored_lead_vectors),
+    ]
 
 
 def check_order(stages: Sequence[Stage]) -> None:

@@ -25,7 +25,7 @@ from parallax.events.features import (
 )
 from parallax.nlp.annotate import MODEL as NLP_MODEL
 from parallax.nlp.annotate import annotate
-from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
 from parallax.settings import Settings
 from parallax.store import Store
 from parallax.store.sqlite import now_iso
@@ -74,6 +74,11 @@ class Annotate:
             sentences += sum(len(x.sentences) for x in anns)
             entities += sum(len(x.entities) for x in anns)
         return {"sentences": sentences, "entities": entities}
+
+
+def stored_lead_vectors(store: Store, article_ids: Sequence[str]) -> dict[str, Vectors]:
+    """The lead vectors `Annotate` saved, for stages that compare leads (provenance)."""
+    return store.vectors("lead", DEFAULT_BACKEND, article_ids)
 
 
 def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, object]:

@@ -78,6 +78,18 @@ class AnalysisQueries:
             ],
         )
 
+    def vectors(self, kind: str, model: str, article_ids: Iterable[str]) -> dict[str, Vectors]:
+        """Stored vectors of one kind and model for the given articles (missing ones omitted)."""
+        found: dict[str, Vectors] = {}
+        for aid in article_ids:
+            rows = self._query(
+                "SELECT vector FROM vectors WHERE article_id = ? AND kind = ? AND model = ?",
+                (aid, kind, model),
+            )
+            if rows:
+                found[aid] = np.frombuffer(rows[0]["vector"], dtype=np.float32).copy()
+        return found
+
     # -- event features ------------------------------------------------------------------------
 
     def save_event_features(self, features: Iterable[EventFeatures]) -> None:

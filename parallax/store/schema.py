@@ -133,6 +133,10 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX event_members_event ON event_members (event_id);
     """,
+    # 3: look provenance up from the source side too
+    """
+    CREATE INDEX provenance_source ON provenance (source_article_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -69,8 +69,10 @@ def test_same_body_from_two_outlets_is_two_articles_linked_as_duplicates(
     report = ingest_paths([str(path)], store, settings)
     assert report.articles == 2
     analyze(store, settings)
-    links = store.provenance()
+    links = [link for link in store.provenance() if link.kind == "duplicate"]
     assert len(links) == 1
+    # the same text under two outlets is also wire copy republished
+    assert {link.kind for link in store.provenance()} == {"duplicate", "syndicated"}
     by_outlet = {a["article_id"]: a["outlet"] for a in store.list_articles()}
     # The later copy points at the earlier one.
     assert by_outlet[links[0].article_id] == "Local Paper"
