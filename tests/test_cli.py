@@ -73,3 +73,13 @@ def test_demo_without_serving(tmp_path: Path, seeds_dir: Path) -> None:
     assert "Articles (5 of 5)" in out
     code, _, err = run(tmp_path / "demo.db", "demo", "--no-serve", "--corpus", str(seeds_dir))
     assert code == 0 and "Analyzed 0 new articles" in err
+
+
+def test_eval_data_may_be_the_root_or_the_task_folder(tmp_path: Path) -> None:
+    from parallax.eval import task_folder
+
+    root = tmp_path / "data"
+    (root / "extraction-scrapinghub").mkdir(parents=True)
+    assert task_folder(root, "extraction-scrapinghub") == root / "extraction-scrapinghub"
+    task = root / "extraction-scrapinghub"
+    assert task_folder(task, "extraction-scrapinghub") == task

@@ -110,6 +110,17 @@ def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, objec
     }
 
 
+def load_event_groups(store: Store) -> dict[str, EventGroup]:
+    """Every stored event's aggregated member features (no ANN index: nothing is decided)."""
+    known = store.memberships()
+    feats = store.event_features([a for a, _ in known], DEFAULT_BACKEND)
+    groups: dict[str, EventGroup] = {}
+    for article_id, event_id in known:
+        if article_id in feats:
+            groups.setdefault(event_id, EventGroup(event_id)).add(feats[article_id])
+    return groups
+
+
 def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
     """An event clusterer holding every stored decision, replayed in decision order."""
     known = store.memberships()
@@ -175,7 +186,7 @@ class Stories:
         self, store: Store, article_ids: Sequence[str], settings: Settings
     ) -> dict[str, int]:
         """Give every event without a story one; refresh the summaries of touched stories."""
-        events = load_clusterer(store, EventModel()).events
+        events = load_event_groups(store)
         rows = store.event_rows(sorted(events))
         as_events = EventModel(
             threshold=self.model.threshold,
