@@ -10,6 +10,7 @@ so "Vladimir Putin", "President Putin" and "Putin" share a key. The per-outlet l
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 
@@ -126,3 +127,8 @@ def entity_key(text: str, label: str) -> str | None:
         return None
     kind = "place" if label in PLACE_LABELS else label.lower()
     return f"{kind}:" + " ".join(skeleton(w) for w in words)
+
+
+def entity_id(key: str) -> str:
+    """The stable public id of a canonical entity key (``person:patan`` -> ``en_...``)."""
+    return "en_" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]

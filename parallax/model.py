@@ -240,3 +240,87 @@ def article_id(body: str, outlet: str | None) -> str:
         (outlet_key(outlet) + "\x00" + normalize_body(body)).encode("utf-8")
     ).hexdigest()
     return digest[:16]
+
+
+# --- Who said what -------------------------------------------------------------------------------
+
+#: What a quote is: the speaker's own words in quotation marks, a short quoted fragment inside a
+#: sentence of the outlet's, or reported (indirect) speech.
+QUOTE_KINDS = ("direct", "partial", "indirect")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of an article body: ``text == body[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a quote is attributed to, and how that was decided.
+
+    ``name`` is the canonical display name ("Vladimir Putin") and ``entity_id`` the canonical
+    entity (`parallax.entities.entity_id`); both are ``None`` when the speaker is unknown, which
+    is said rather than guessed. ``surface`` is the span in this article that names the speaker
+    ("he", "the Kremlin leader"), ``None`` when the speaker is carried over from an earlier
+    paragraph. ``rule`` says how it was resolved: named, role, pronoun, previous, unknown.
+    """
+
+    name: str | None
+    entity_id: str | None
+    surface: Span | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One utterance as one article carries it.
+
+    ``start``/``end`` delimit the content (without the quotation marks) in the article body;
+    ``cue`` is the attribution verb or phrase ("said", "insisted", "according to").
+    """
+
+    quote_id: str
+    article_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    speaker: Speaker
+    cue: Span | None
+    confidence: float
+
+
+def quote_id(article_id: str, start: int, end: int) -> str:
+    """Stable quote id: the same span of the same article is the same quote."""
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class StatementMember:
+    """A quote's place in a statement: ``relation`` is ``same`` (the utterance as carried, in
+    any translation) or ``paraphrase`` (reported speech of it); ``score`` is how sure."""
+
+    quote_id: str
+    relation: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One utterance by one speaker on one occasion, as carried across outlets.
+
+    ``text`` is a representative rendering (the longest direct quote). The same words said on
+    another occasion are another statement, linked through ``repeats`` with a score.
+    """
+
+    statement_id: str
+    speaker_entity_id: str | None
+    event_id: str | None
+    text: str
+    members: tuple[StatementMember, ...]
+    outlets: tuple[str, ...]
+    repeats: tuple[tuple[str, float], ...] = ()
