@@ -54,6 +54,9 @@ def _provenance_rows(store: Store) -> Iterator[dict[str, Any]]:
             "source_article_id": link.source_article_id,
             "kind": link.kind,
             "score": link.score,
+            # where the citing article states the link ("AFP reported"); null for copies
+            "start": link.start,
+            "end": link.end,
         }
 
 
@@ -71,6 +74,8 @@ def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
             # the event's confidence is its weakest membership; each one is listed too
             "confidence": min((m["confidence"] for m in members), default=None),
             "member_confidence": {m["article_id"]: m["confidence"] for m in members},
+            # member-article spans behind the title, place, dates and occasion
+            "evidence": event.get("evidence", {}),
         }
 
 

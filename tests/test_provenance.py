@@ -276,6 +276,11 @@ def test_citation_links_to_the_cited_outlets_article(
     (link,) = store.provenance()
     assert 0.5 <= link.score <= 1.0
     assert report.stages["citations"]["citation_links"] == 1
+    # The link points at the words that state it in the citing article.
+    citing = store.get_article(link.article_id)
+    assert citing is not None and link.start is not None and link.end is not None
+    stated = citing.body[link.start : link.end]
+    assert "reported" in stated or "according to" in stated or "told" in stated, stated
 
 
 def test_citation_of_an_outlet_missing_from_the_store_is_counted(

@@ -53,6 +53,13 @@ def _paragraph_html(text: str) -> str:
     return f"<html><body><article>{paras}</article></body></html>"
 
 
+def load_records(data: Path, limit: int | None) -> list[dict[str, Any]]:
+    """The AllSides benchmark records, the first ``limit`` of them when given."""
+    with gzip.open(data / CORPUS, "rt", encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    return records if limit is None else records[:limit]
+
+
 def bench_ingest(data: Path, limit: int | None) -> list[Timing]:
     """Ingest + clean + store of the AllSides corpus vs trafilatura alone on the same texts."""
     import trafilatura
@@ -60,11 +67,7 @@ def bench_ingest(data: Path, limit: int | None) -> list[Timing]:
     from parallax.ingest import ingest_paths
     from parallax.store import SQLiteStore
 
-    source = data / CORPUS
-    with gzip.open(source, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh if line.strip()]
-    if limit is not None:
-        records = records[:limit]
+    records = load_records(data, limit)
     texts = [str(r.get("content_original") or "") for r in records]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
@@ -150,4 +153,31 @@ def run_bench(data: Path, limit: int | None = None) -> int:
         console.print(
             _table("HTML extraction, scrapinghub benchmark pages", bench_html(data, limit))
         )
+    console.print(_clustering_table(load_records(data, limit)))
     return 0
+
+
+def _clustering_table(records: list[dict[str, Any]]) -> Table:
+    from parallax.bench.events import bench_clustering
+
+    features, growth = bench_clustering(records)
+    table = Table(
+        title=(
+            f"Event clustering, AllSides corpus: cost per article as the corpus grows "
+            f"(features: {features.per_second:.1f} articles/s, computed once)"
+        )
+    )
+    columns = ("clusterer", "small", "s", "large", "s", "articles/s (large)", "growth per article")
+    for column in columns:
+        table.add_column(column, justify="left" if column == "clusterer" else "right")
+    for g in growth:
+        table.add_row(
+            g.name,
+            str(g.small.items),
+            f"{g.small.seconds:.2f}",
+            str(g.large.items),
+            f"{g.large.seconds:.2f}",
+            f"{g.large.per_second:.0f}",
+            f"{g.ratio:.2f}x",
+        )
+    return table

@@ -104,22 +104,28 @@ def _salient(annotation: Annotation, labels: frozenset[str], lead_end: int) -> f
 
 def find_occasion(text: str) -> Occasion | None:
     """The most specific occasion the text names, first mention first."""
-    found: list[Occasion] = []
+    found = occasion_span(text)
+    return found[0] if found else None
+
+
+def occasion_span(text: str) -> tuple[Occasion, int, int] | None:
+    """`find_occasion` with the ``[start, end)`` of the words that name the occasion."""
+    found: list[tuple[Occasion, int, int]] = []
     for match in _OCCASION.finditer(text):
         if PAST_REFERENCE.match(text, match.end()):
             continue
         kind = _OCCASION_TYPES[match.group(1).lower()]
         who = match.group(2)
-        counterpart = None
+        counterpart = entity_key(who.strip(), "PERSON") if who else None
+        end = match.end(2) if who else match.end(1)
         if who:
-            key = entity_key(who.strip(), "PERSON")
-            counterpart = key
-        found.append(Occasion(kind, counterpart))
-    specific = [o for o in found if o.kind not in _GENERIC]
+            end -= len(who) - len(who.rstrip())
+        found.append((Occasion(kind, counterpart), match.start(), end))
+    specific = [o for o in found if o[0].kind not in _GENERIC]
     pool = specific or found
     if not pool:
         return None
-    with_counterpart = [o for o in pool if o.counterpart]
+    with_counterpart = [o for o in pool if o[0].counterpart]
     return with_counterpart[0] if with_counterpart else pool[0]
 
 

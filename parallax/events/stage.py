@@ -22,6 +22,7 @@ from parallax.events.features import (
     EventFeatures,
     event_features,
     lead_text,
+    occasion_span,
 )
 from parallax.nlp.annotate import MODEL as NLP_MODEL
 from parallax.nlp.annotate import annotate
@@ -81,11 +82,24 @@ def stored_lead_vectors(store: Store, article_ids: Sequence[str]) -> dict[str, V
     return store.vectors("lead", DEFAULT_BACKEND, article_ids)
 
 
+def _span(article_id: str, start: int, end: int, text: str) -> dict[str, object]:
+    return {"article_id": article_id, "start": start, "end": end, "text": text}
+
+
 def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, object]:
+    """The event's row: title, dates, place, and the member-article evidence for each."""
     members = store.event_member_rows(group.event_id)
     titled = [m for m in members if m["title"]]
-    days = sorted(m["published_at"][:10] for m in members if m["published_at"])
+    dated = sorted((m["published_at"][:10], m["article_id"]) for m in members if m["published_at"])
+    evidence: dict[str, object] = {}
+    if titled:
+        evidence["title"] = {"article_id": titled[0]["article_id"], "field": "title"}
+    if dated:
+        evidence["start"] = {"article_id": dated[0][1], "field": "published_at"}
+        evidence["end"] = {"article_id": dated[-1][1], "field": "published_at"}
     places: Counter[str] = Counter()
+    first_place: dict[str, dict[str, object]] = {}
+    occasion = group.occasion()
     for aid, ann in store.annotations([m["article_id"] for m in members[:20]]).items():
         article = store.get_article(aid)
         if article is None:
@@ -98,15 +112,25 @@ def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, objec
                     "in "
                 ) and not PAST_REFERENCE.match(article.body, e.end)
                 places[e.text] += 3 if located else 1
+                first_place.setdefault(e.text, _span(aid, e.start, e.end, e.text))
+        if occasion is not None and "occasion" not in evidence:
+            found = occasion_span(article.body)
+            if found is not None and found[0] == occasion:
+                _, start, end = found
+                evidence["occasion"] = _span(aid, start, end, article.body[start:end])
+    place = sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if places else None
+    if place is not None:
+        evidence["place"] = first_place[place]
     return {
         "event_id": group.event_id,
         "title": titled[0]["title"] if titled else None,
-        "start": days[0] if days else None,
-        "end": days[-1] if days else None,
-        "place": sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if places else None,
+        "start": dated[0][0] if dated else None,
+        "end": dated[-1][0] if dated else None,
+        "place": place,
         "articles": len(members),
         "seq": seq,
         "updated_at": now_iso(),
+        "evidence": evidence,
     }
 
 

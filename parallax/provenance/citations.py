@@ -299,7 +299,7 @@ class Citations:
         cv = self.vectors.encode([contexts[k] for k in context_keys])
         crow = {k: i for i, k in enumerate(context_keys)}
         lv = self.vectors.leads(store, leads, self.lead_vectors)
-        best: dict[tuple[str, str], float] = {}
+        best: dict[tuple[str, str], tuple[float, int, int]] = {}
         linked: set[tuple[str, str]] = set()
         span = max(0.8 - self.min_relevance, 1e-6)
         for aid, cite, cand, quality in pending:
@@ -309,9 +309,15 @@ class Citations:
             relevance = min(1.0, (cos - self.min_relevance) / span)
             score = round(0.5 + 0.5 * quality * relevance, 4)
             key = (aid, cand)
-            best[key] = max(best.get(key, 0.0), score)
+            # The strongest citation of the same article is the one shown as evidence; on a tie,
+            # the first in the text.
+            if key not in best or (score, -cite.start) > (best[key][0], -best[key][1]):
+                best[key] = (score, cite.start, cite.end)
             linked.add((aid, cite.name))
-        links = [ProvenanceLink(a, c, "cites", s) for (a, c), s in sorted(best.items())]
+        links = [
+            ProvenanceLink(a, c, "cites", s, start, end)
+            for (a, c), (s, start, end) in sorted(best.items())
+        ]
         return links, linked
 
 

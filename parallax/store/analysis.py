@@ -167,14 +167,22 @@ class AnalysisQueries:
         return [dict(r) for r in rows]
 
     def upsert_event(self, event: dict[str, Any]) -> None:
-        """Insert or update an event's summary row (story link untouched on update)."""
+        """Insert or update an event's summary row (story link untouched on update).
+
+        ``evidence`` (optional) maps a summary field to the member-article span it was read from.
+        """
+        row = dict(event)
+        row["evidence"] = json.dumps(row.get("evidence") or {}, sort_keys=True)
         self._execute(
-            """INSERT INTO events (event_id, title, start, end, place, articles, seq, updated_at)
-               VALUES (:event_id, :title, :start, :end, :place, :articles, :seq, :updated_at)
+            """INSERT INTO events (event_id, title, start, end, place, articles, seq, updated_at,
+                                   evidence)
+               VALUES (:event_id, :title, :start, :end, :place, :articles, :seq, :updated_at,
+                       :evidence)
                ON CONFLICT (event_id) DO UPDATE SET title = excluded.title,
                    start = excluded.start, end = excluded.end, place = excluded.place,
-                   articles = excluded.articles, updated_at = excluded.updated_at""",
-            event,
+                   articles = excluded.articles, updated_at = excluded.updated_at,
+                   evidence = excluded.evidence""",
+            row,
         )
 
     def set_event_story(self, event_id: str, story_id: str, confidence: float) -> None:
@@ -199,11 +207,11 @@ class AnalysisQueries:
         """Events, in time order (undated last), optionally of one story."""
         where, params = ("WHERE story_id = ?", [story_id]) if story_id else ("", [])
         rows = self._query(
-            f"SELECT event_id, story_id, story_confidence, title, start, end, place, articles "
-            f"FROM events {where} ORDER BY start IS NULL, start, seq",
+            f"SELECT event_id, story_id, story_confidence, title, start, end, place, articles, "
+            f"evidence FROM events {where} ORDER BY start IS NULL, start, seq",
             params,
         )
-        return [dict(r) for r in rows]
+        return [{**dict(r), "evidence": json.loads(r["evidence"])} for r in rows]
 
     def list_stories(self) -> list[dict[str, Any]]:
         """Stories, largest first, then by time."""

@@ -137,6 +137,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX provenance_source ON provenance (source_article_id);
     """,
+    # 4: where a link or an event summary was read: the citing words of a `cites` link, and the
+    # member article spans behind an event's title, place, dates and occasion
+    """
+    ALTER TABLE provenance ADD COLUMN start INTEGER;
+    ALTER TABLE provenance ADD COLUMN end INTEGER;
+    ALTER TABLE events ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

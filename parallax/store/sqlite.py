@@ -62,12 +62,18 @@ class RejectionRow:
 
 @dataclass(frozen=True)
 class ProvenanceLink:
-    """``article_id`` relates to ``source_article_id`` by ``kind`` (e.g. duplicate), scored 0..1."""
+    """``article_id`` relates to ``source_article_id`` by ``kind`` (e.g. duplicate), scored 0..1.
+
+    ``start``/``end`` delimit the words in ``article_id``'s body that state the link (the
+    "AFP reported" of a citation); ``None`` for links read off whole texts (copies).
+    """
 
     article_id: str
     source_article_id: str
     kind: str
     score: float
+    start: int | None = None
+    end: int | None = None
 
 
 _ARTICLE_COLUMNS = (
@@ -472,13 +478,17 @@ class SQLiteStore(AnalysisQueries):
 
     def add_provenance(self, links: Iterable[ProvenanceLink]) -> int:
         """Insert or update links; returns how many were given."""
-        rows = [(lk.article_id, lk.source_article_id, lk.kind, lk.score) for lk in links]
+        rows = [
+            (lk.article_id, lk.source_article_id, lk.kind, lk.score, lk.start, lk.end)
+            for lk in links
+        ]
         with self._lock:
             self._conn.executemany(
-                """INSERT INTO provenance (article_id, source_article_id, kind, score)
-                   VALUES (?, ?, ?, ?)
+                """INSERT INTO provenance (article_id, source_article_id, kind, score, start, end)
+                   VALUES (?, ?, ?, ?, ?, ?)
                    ON CONFLICT (article_id, source_article_id, kind)
-                   DO UPDATE SET score = excluded.score""",
+                   DO UPDATE SET score = excluded.score, start = excluded.start,
+                                 end = excluded.end""",
                 rows,
             )
         return len(rows)
@@ -496,7 +506,9 @@ class SQLiteStore(AnalysisQueries):
                 (article_id, article_id),
             )
         return [
-            ProvenanceLink(r["article_id"], r["source_article_id"], r["kind"], r["score"])
+            ProvenanceLink(
+                r["article_id"], r["source_article_id"], r["kind"], r["score"], r["start"], r["end"]
+            )
             for r in rows
         ]
 

@@ -108,3 +108,32 @@ def test_cli_and_export_show_events_and_stories(seeds_dir: Path, tmp_path: Path)
     assert sorted(a for r in rows for a in r["article_ids"]) == sorted(
         a["article_id"] for a in json.loads(
             runner.invoke(main, ["--db", db, "articles", "--json"]).stdout)["articles"])
+
+
+def test_event_summaries_point_at_member_spans(seeds_dir: Path, tmp_path: Path) -> None:
+    store = run(seeds_dir, tmp_path / "seeds.db")
+    events = store.list_events()
+    assert any("occasion" in e["evidence"] for e in events)
+    for event in events:
+        members = {m["article_id"] for m in store.event_member_rows(event["event_id"])}
+        evidence = event["evidence"]
+        for name, ev in evidence.items():
+            assert ev["article_id"] in members, name
+            article = store.get_article(ev["article_id"])
+            assert article is not None
+            if "field" in ev:  # a metadata field: its own evidence is stored with the article
+                value = getattr(article.metadata, ev["field"])
+                assert value is not None
+                if name in {"start", "end"}:
+                    assert value[:10] == event[name]
+                else:
+                    assert value == event[name]
+            else:  # a body span that says it
+                assert article.body[ev["start"] : ev["end"]] == ev["text"]
+        if event["place"] is not None:
+            assert evidence["place"]["text"] == event["place"]
+        if "occasion" in evidence:
+            assert any(
+                word in evidence["occasion"]["text"]
+                for word in ("conference", "talks", "meeting", "summit", "visit", "briefing")
+            )
