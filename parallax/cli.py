@@ -21,9 +21,11 @@ from rich.table import Table
 from parallax import __version__
 from parallax.api.views import (
     NotFound,
+    actors_view,
     article_view,
     articles_view,
     events_view,
+    quotes_view,
     rejections_view,
     stories_view,
 )
@@ -352,12 +354,93 @@ def stories(ctx: click.Context, as_json: bool) -> None:
     out.print(table)
 
 
+@main.command()
+@click.option("--speaker", default=None, help="Only this speaker (a name in any spelling).")
+@click.option("--outlet", default=None, help="Only statements this outlet carried.")
+@click.option("--event", "event_id", default=None, help="Only statements of this event.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def quotes(
+    ctx: click.Context,
+    speaker: str | None,
+    outlet: str | None,
+    event_id: str | None,
+    as_json: bool,
+) -> None:
+    """Statements (one utterance across outlets) with each outlet's quote of it."""
+    data = quotes_view(_store(ctx), speaker=speaker, outlet=outlet, event_id=event_id)
+    if as_json:
+        _print_json(data)
+        return
+    if speaker and not data["speaker_entity_ids"]:
+        raise ParallaxError(f"no speaker matches {speaker!r}; see `parallax actors`")
+    names = {q["speaker"]["entity_id"]: q["speaker"]["name"] for q in data["quotes"]}
+    table = Table(title=f"Statements ({len(data['statements'])}, {len(data['quotes'])} quotes)")
+    table.add_column("statement", no_wrap=True)
+    table.add_column("speaker", max_width=20, overflow="fold")
+    table.add_column("day / event", no_wrap=True)
+    table.add_column("outlet: kind (score)", max_width=30, overflow="fold")
+    table.add_column("words", max_width=70, overflow="fold")
+    table.add_column("repeats", overflow="fold")
+    for st in data["statements"]:
+        carried = "\n".join(
+            f"{_cell(m['outlet'])}: {m['kind']}"
+            + ("" if m["score"] >= 1.0 else f" ({m['score']:.2f})")
+            for m in st["members"]
+        )
+        repeats = ", ".join(f"{r} ({st['repeat_scores'][r]:.2f})" for r in st["repeats"])
+        table.add_row(
+            st["statement_id"],
+            escape(_cell(st["speaker"] or names.get(st["speaker_entity_id"]) or "unknown")),
+            f"{_cell(st['day'])}\n{_cell(st['event_id'])}",
+            escape(carried),
+            escape(st["text"]),
+            repeats or "-",
+        )
+    out.print(table)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def actors(ctx: click.Context, as_json: bool) -> None:
+    """Speakers with how many quotes, statements and outlets carry them."""
+    data = actors_view(_store(ctx))
+    if as_json:
+        _print_json(data)
+        return
+    table = Table(title=f"Actors quoted ({len(data['actors'])})")
+    table.add_column("entity", no_wrap=True)
+    table.add_column("name")
+    table.add_column("type")
+    table.add_column("quotes", justify="right")
+    table.add_column("statements", justify="right")
+    table.add_column("outlets", justify="right")
+    table.add_column("named as (outlet, count)", max_width=60, overflow="fold")
+    for a in data["actors"]:
+        labels = ", ".join(
+            f"{lb['surface']} ({_cell(lb['outlet'])}, {lb['count']})" for lb in a["labels"][:6]
+        )
+        table.add_row(
+            a["entity_id"],
+            escape(a["name"]),
+            _cell(a["type"]),
+            str(a["quotes"]),
+            str(a["statements"]),
+            str(a["outlets"]),
+            escape(labels) or "-",
+        )
+    out.print(table)
+
+
 @main.command(name="export")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path))
 @click.pass_context
 @reports_errors
 def export_cmd(ctx: click.Context, out_dir: Path) -> None:
-    """Write the JSONL export (articles, events, provenance) into a folder."""
+    """Write the JSONL export (articles, events, provenance, quotes, statements, entities)."""
     counts = export_store(_store(ctx), out_dir)
     for name, n in counts.items():
         console.print(f"{out_dir / name}: {n} rows")

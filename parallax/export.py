@@ -79,6 +79,73 @@ def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
+def quote_record(row: dict[str, Any]) -> dict[str, Any]:
+    """One line of ``quotes.jsonl`` from a `Store.quote_rows` row."""
+    surface = row["speaker_start"] is not None
+    return {
+        "quote_id": row["quote_id"],
+        "article_id": row["article_id"],
+        "kind": row["kind"],
+        "text": row["text"],
+        "start": row["start"],
+        "end": row["end"],
+        "source_start": row["source_start"],
+        "source_end": row["source_end"],
+        "speaker": {
+            "name": row["speaker_name"],
+            "entity_id": row["speaker_entity_id"],
+            "surface": row["speaker_text"] if surface else None,
+            "start": row["speaker_start"],
+            "end": row["speaker_end"],
+            "source_start": row["speaker_source_start"],
+            "source_end": row["speaker_source_end"],
+            "rule": row["speaker_rule"],
+        },
+        "cue": (
+            {"text": row["cue_text"], "start": row["cue_start"], "end": row["cue_end"]}
+            if row["cue_start"] is not None
+            else None
+        ),
+        "statement_id": row["statement_id"],
+        "relation": row["relation"],
+        "statement_score": row["statement_score"],
+        "confidence": row["confidence"],
+        "outlet": row["outlet"],
+    }
+
+
+def statement_record(st: dict[str, Any]) -> dict[str, Any]:
+    """One line of ``statements.jsonl`` from a `Store.list_statements` row."""
+    return {
+        "statement_id": st["statement_id"],
+        "speaker_entity_id": st["speaker_entity_id"],
+        "speaker": st["speaker"],
+        "event_id": st["event_id"],
+        "day": st["day"],
+        "text": st["text"],
+        "quote_ids": st["quote_ids"],
+        "outlets": st["outlets"],
+        "repeats": [r["statement_id"] for r in st["repeats"]],
+        "repeat_scores": {r["statement_id"]: r["score"] for r in st["repeats"]},
+        "members": [
+            {"quote_id": m["quote_id"], "relation": m["relation"], "score": m["score"]}
+            for m in st["members"]
+        ],
+    }
+
+
+def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for actor in store.actor_rows():
+        yield {
+            "entity_id": actor["entity_id"],
+            "name": actor["name"],
+            "type": actor["type"],
+            "labels": store.speaker_labels(actor["entity_id"]),
+            "quotes": actor["quotes"],
+            "statements": actor["statements"],
+        }
+
+
 def export(store: Store, out: Path) -> dict[str, int]:
     """Write every export file into ``out`` (created if needed); returns rows per file."""
     out.mkdir(parents=True, exist_ok=True)
@@ -88,4 +155,11 @@ def export(store: Store, out: Path) -> dict[str, int]:
         ),
         "events.jsonl": _write_jsonl(out / "events.jsonl", _event_rows(store)),
         "provenance.jsonl": _write_jsonl(out / "provenance.jsonl", _provenance_rows(store)),
+        "quotes.jsonl": _write_jsonl(
+            out / "quotes.jsonl", (quote_record(r) for r in store.quote_rows())
+        ),
+        "statements.jsonl": _write_jsonl(
+            out / "statements.jsonl", (statement_record(s) for s in store.list_statements())
+        ),
+        "entities.jsonl": _write_jsonl(out / "entities.jsonl", _entity_rows(store)),
     }

@@ -42,6 +42,7 @@ def default_stages() -> list[Stage]:
     """The stages `parallax analyze` runs, in order."""
     from parallax.events.stage import Annotate, Events, Stories, stored_lead_vectors
     from parallax.provenance import Citations, NearDuplicates, Paraphrase, Syndication
+    from parallax.statements.stage import Quotes, Statements
 
     return [
         ExactDuplicates(),
@@ -50,6 +51,8 @@ def default_stages() -> list[Stage]:
         Annotate(),
         Events(),
         Stories(),
+        Quotes(),
+        Statements(),
         Paraphrase(lead_vectors=stored_lead_vectors),
         Citations(lead_vectors=stored_lead_vectors),
     ]

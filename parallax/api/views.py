@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from parallax.export import article_record
+from parallax.export import article_record, quote_record, statement_record
+from parallax.model import outlet_key
 from parallax.store import Store
 
 
@@ -93,3 +94,53 @@ def stories_view(store: Store) -> dict[str, Any]:
     for story in stories:
         story["events"] = store.list_events(story["story_id"])
     return {"stories": stories}
+
+
+def quotes_view(
+    store: Store,
+    *,
+    speaker: str | None = None,
+    outlet: str | None = None,
+    event_id: str | None = None,
+) -> dict[str, Any]:
+    """Quotes and the statements they form, filtered by speaker (a name in any spelling or an
+    entity id), outlet, or event."""
+    speaker_ids = store.speaker_ids_matching(speaker) if speaker else None
+    key = outlet_key(outlet) if outlet else None
+    quotes = [
+        quote_record(r)
+        for r in store.quote_rows(speaker_ids=speaker_ids, outlet_key=key, event_id=event_id)
+    ]
+    statements = []
+    for st in store.list_statements(speaker_ids=speaker_ids, outlet_key=key, event_id=event_id):
+        record = statement_record(st)
+        record["kinds"] = st["kinds"]
+        record["members"] = [
+            {
+                "quote_id": m["quote_id"],
+                "article_id": m["article_id"],
+                "outlet": m["outlet"],
+                "kind": m["kind"],
+                "text": m["text"],
+                "relation": m["relation"],
+                "score": m["score"],
+            }
+            for m in st["members"]
+        ]
+        statements.append(record)
+    return {
+        "quotes": quotes,
+        "statements": statements,
+        "speaker": speaker,
+        "speaker_entity_ids": speaker_ids,
+        "outlet": outlet,
+        "event_id": event_id,
+    }
+
+
+def actors_view(store: Store) -> dict[str, Any]:
+    """Speakers with their counts of quotes, statements and outlets, and how outlets name them."""
+    actors = store.actor_rows()
+    for actor in actors:
+        actor["labels"] = store.speaker_labels(actor["entity_id"])
+    return {"actors": actors}

@@ -18,6 +18,9 @@ TASKS: dict[str, tuple[str, str]] = {
     "junk": ("parallax.eval.junk", "extraction-scrapinghub"),
     # reads several gold sets under the data root
     "events": ("parallax.eval.events", "."),
+    "statements": ("parallax.eval.statements", "basil"),
+    # PolNeAR and BASIL under the data root
+    "quotes": ("parallax.eval.quotes", "."),
 }
 
 

@@ -144,6 +144,71 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE provenance ADD COLUMN end INTEGER;
     ALTER TABLE events ADD COLUMN evidence TEXT NOT NULL DEFAULT '{}';
     """,
+    # 5: quotes with speakers and cues, statements (one utterance across outlets), repeats,
+    # entities seen as speakers
+    """
+    CREATE TABLE quotes (
+        quote_id              TEXT PRIMARY KEY,
+        article_id            TEXT NOT NULL REFERENCES articles (article_id),
+        kind                  TEXT NOT NULL CHECK (kind IN ('direct', 'partial', 'indirect')),
+        start                 INTEGER NOT NULL,
+        end                   INTEGER NOT NULL,
+        text                  TEXT NOT NULL,
+        source_start          INTEGER,
+        source_end            INTEGER,
+        speaker_name          TEXT,
+        speaker_entity_id     TEXT,
+        speaker_rule          TEXT NOT NULL,
+        speaker_start         INTEGER,
+        speaker_end           INTEGER,
+        speaker_text          TEXT,
+        speaker_source_start  INTEGER,
+        speaker_source_end    INTEGER,
+        cue_start             INTEGER,
+        cue_end               INTEGER,
+        cue_text              TEXT,
+        confidence            REAL NOT NULL,
+        model                 TEXT,
+        vector                BLOB
+    );
+    CREATE INDEX quotes_article ON quotes (article_id);
+    CREATE INDEX quotes_speaker ON quotes (speaker_entity_id);
+
+    CREATE TABLE statements (
+        statement_id       TEXT PRIMARY KEY,
+        speaker_entity_id  TEXT,
+        event_id           TEXT,
+        day                TEXT,
+        text               TEXT NOT NULL,
+        seq                INTEGER NOT NULL,
+        updated_at         TEXT NOT NULL
+    );
+    CREATE INDEX statements_speaker ON statements (speaker_entity_id);
+    CREATE INDEX statements_event ON statements (event_id);
+
+    CREATE TABLE statement_members (
+        quote_id      TEXT PRIMARY KEY REFERENCES quotes (quote_id),
+        statement_id  TEXT NOT NULL REFERENCES statements (statement_id),
+        relation      TEXT NOT NULL CHECK (relation IN ('same', 'paraphrase')),
+        score         REAL NOT NULL,
+        seq           INTEGER NOT NULL
+    );
+    CREATE INDEX statement_members_statement ON statement_members (statement_id);
+
+    CREATE TABLE statement_repeats (
+        statement_id  TEXT NOT NULL REFERENCES statements (statement_id),
+        other_id      TEXT NOT NULL REFERENCES statements (statement_id),
+        score         REAL NOT NULL,
+        PRIMARY KEY (statement_id, other_id)
+    );
+    CREATE INDEX statement_repeats_other ON statement_repeats (other_id);
+
+    CREATE TABLE speaker_entities (
+        entity_id  TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        type       TEXT
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -29,6 +29,7 @@ from parallax.model import (
 )
 from parallax.store.analysis import AnalysisQueries
 from parallax.store.schema import MIGRATIONS, SCHEMA_VERSION
+from parallax.store.statements import StatementQueries
 
 
 def now_iso() -> str:
@@ -130,7 +131,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore(AnalysisQueries):
+class SQLiteStore(AnalysisQueries, StatementQueries):
     """Articles, inputs, rejections and provenance in one SQLite file.
 
     Use as a context manager or call `close`. Writes happen inside `transaction()`; reads may

@@ -1,0 +1,724 @@
+"""Quotes in one article body: direct, partial and indirect, each with its speaker and cue.
+
+How a quote is found:
+
+- Quotation marks are paired per paragraph (straight and curly double marks; curly single
+  marks outside them). A paragraph that opens a quote without closing it continues into the
+  next paragraph when that one opens with a mark, the newsroom convention for long quotes;
+  each paragraph's piece is its own `Quote` with the same speaker and cue.
+- A quoted span that stands as a clause of its own (at the start of a sentence, after a colon
+  or a comma, right after a verb of saying, or a capitalised sentence) is ``direct``; a short
+  fragment inside the outlet's own sentence is ``partial``; a title-cased name in marks is not
+  a quote.
+- A direct quote is attributed by the verb of saying right after it (``"A," he said``), else the
+  nearest one before it in its sentence (``He said: "A"``, the second half of a split quote),
+  else, after a colon, by the verb of that sentence (``The Kremlin leader was blunt: "A"``)
+  with its subject or the person the sentence before names. With no attribution it takes the
+  speaker of the quote before it in the paragraph, the person the sentence before names, or
+  the previous paragraph's speaker (rule ``previous``), else it stays unknown.
+- A partial quote takes the speaker of its sentence: the verb of saying that governs it or the
+  nearest one.
+- Indirect speech is a verb of saying with a clause (``X said (that) ...``, ``X insisted ...``),
+  an object for verbs such as deny and confirm, or ``according to X, ...``; the content is the
+  clause.
+
+A verb whose subject is an outlet or agency ("Al Jazeera reported", "AFP said") relays rather
+than speaks: it is skipped and the quote goes to the person the sentence names, or to nobody.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from parallax.model import Quote, Span, Speaker, quote_id
+from parallax.statements.cues import (
+    CLAUSE_VERBS,
+    CONTENT_OBJECT_VERBS,
+    speech_lemma,
+)
+from parallax.statements.speakers import (
+    RULE_CONFIDENCE,
+    SUBJECT_DEPS,
+    SpeakerContext,
+    build_context,
+    resolve_subject,
+)
+
+_OPEN_DOUBLE = "“„«"
+_CLOSE_DOUBLE = "”»"
+_TERMINAL = ".!?"
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "gen",
+        "sen",
+        "rep",
+        "gov",
+        "jr",
+        "sr",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "prof",
+        "inc",
+        "co",
+        "corp",
+        "no",
+        "vs",
+        "u.s",
+        "u.k",
+        "u.n",
+        "e.g",
+        "i.e",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "aug",
+        "sept",
+        "sep",
+        "oct",
+        "nov",
+        "dec",
+        "ave",
+        "rev",
+        "ft",
+        "mt",
+    ]
+)
+# How many tokens after a quote the attribution may take (", Scott Pruitt, the Republican
+# attorney general of Oklahoma, one of the states suing the EPA, said").
+_TRAILING_TOKENS = 25
+_KIND_FACTOR = {"direct": 1.0, "partial": 0.9, "indirect": 0.85}
+_UNCLOSED_FACTOR = 0.8
+_UNKNOWN = Speaker(None, None, None, "unknown")
+
+
+@dataclass(frozen=True)
+class Region:
+    """Text between a pair of quotation marks (or from an opening mark to the paragraph end)."""
+
+    open: int
+    close: int
+    start: int
+    end: int
+    para: int
+    closed: bool
+    #: Continues the quote left open at the end of the previous paragraph.
+    continued: bool
+
+
+@dataclass(frozen=True)
+class _Cue:
+    span: Span
+    subject: Any | None
+
+
+def paragraphs(body: str) -> list[tuple[int, int]]:
+    """``[start, end)`` of each non-blank line (news bodies put one paragraph on a line)."""
+    found = []
+    for m in re.finditer(r"[^\n]+", body):
+        text = m.group()
+        if text.strip():
+            lead = len(text) - len(text.lstrip())
+            found.append((m.start() + lead, m.start() + len(text.rstrip())))
+    return found
+
+
+def _pair_double(body: str, p0: int, p1: int) -> list[tuple[int, int, bool]]:
+    """(open mark, close mark or paragraph end, closed) of double-quoted spans in a paragraph."""
+    pairs: list[tuple[int, int, bool]] = []
+    open_at: int | None = None
+    for i in range(p0, p1):
+        ch = body[i]
+        if ch in _OPEN_DOUBLE:
+            if open_at is None:
+                open_at = i
+        elif ch in _CLOSE_DOUBLE:
+            if open_at is not None:
+                pairs.append((open_at, i, True))
+                open_at = None
+            elif i == p0 or body[i - 1].isspace():
+                open_at = i  # a closing mark used as an opening one
+        elif ch == '"':
+            if open_at is None:
+                open_at = i
+            else:
+                pairs.append((open_at, i, True))
+                open_at = None
+    if open_at is not None:
+        pairs.append((open_at, p1, False))
+    return pairs
+
+
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\w)(?P<content>[^‘’\n]*?[\w.,!?])’(?!\w)")
+
+
+def _pair_single(
+    body: str, p0: int, p1: int, taken: list[tuple[int, int, bool]]
+) -> list[tuple[int, int, bool]]:
+    """Curly single-quoted spans of two words or more outside the double-quoted ones."""
+    pairs = []
+    for m in _SINGLE.finditer(body, p0, p1):
+        a, b = m.start(), m.end() - 1
+        if len(m.group("content").split()) < 2:
+            continue
+        if any(o <= a <= c or o <= b <= c for o, c, _ in taken):
+            continue
+        pairs.append((a, b, True))
+    return pairs
+
+
+def find_regions(body: str) -> list[Region]:
+    """Every quoted span of the body, in order, with multi-paragraph quotes linked."""
+    regions: list[Region] = []
+    paras = paragraphs(body)
+    left_open = False
+    for index, (p0, p1) in enumerate(paras):
+        pairs = _pair_double(body, p0, p1)
+        pairs = sorted(pairs + _pair_single(body, p0, p1, pairs))
+        for n, (o, c, closed) in enumerate(pairs):
+            start, end = o + 1, c
+            while start < end and body[start].isspace():
+                start += 1
+            while end > start and (body[end - 1].isspace() or body[end - 1] == ","):
+                end -= 1
+            continued = left_open and n == 0 and o == p0
+            if end > start:
+                regions.append(Region(o, c, start, end, index, closed, continued))
+        left_open = bool(pairs) and not pairs[-1][2]
+    return regions
+
+
+class _Article:
+    """One parsed body and what is known about it while its quotes are read."""
+
+    def __init__(self, body: str, doc: Any, regions: list[Region]) -> None:
+        self.body = body
+        self.doc = doc
+        self.regions = regions
+        self.marks = sorted((r.open, r.close + 1 if r.closed else r.close) for r in regions)
+        self._mark_starts = [a for a, _ in self.marks]
+        self.token_starts = [t.idx for t in doc]
+        self.paras = paragraphs(body)
+        self._para_starts = [a for a, _ in self.paras]
+        self.ctx: SpeakerContext = build_context(doc, body, [(r.start, r.end) for r in regions])
+
+    def quoted(self, offset: int) -> bool:
+        """Whether ``offset`` is inside quotation marks (marks included)."""
+        i = bisect.bisect_right(self._mark_starts, offset) - 1
+        return i >= 0 and self.marks[i][0] <= offset < self.marks[i][1]
+
+    def para_of(self, offset: int) -> int:
+        return max(0, bisect.bisect_right(self._para_starts, offset) - 1)
+
+    def tokens(self, start: int, end: int) -> list[Any]:
+        """Tokens that start in ``[start, end)`` and are outside quotation marks."""
+        i = bisect.bisect_left(self.token_starts, start)
+        j = bisect.bisect_left(self.token_starts, end)
+        return [t for t in self.doc[i:j] if not self.quoted(t.idx)]
+
+    def sentence_start(self, offset: int, floor: int) -> int:
+        """Start of the sentence holding ``offset``, not before ``floor``; sentence ends inside
+        quotation marks do not count."""
+        body = self.body
+        for i in range(offset - 1, floor - 1, -1):
+            if body[i] in _TERMINAL and not self.quoted(i) and _ends_sentence(body, i):
+                return i + 1
+        return floor
+
+    def sentence_end(self, offset: int, ceiling: int) -> int:
+        """End (after the terminal mark) of the sentence holding ``offset``."""
+        body = self.body
+        for i in range(offset, ceiling):
+            if body[i] in _TERMINAL and not self.quoted(i) and _ends_sentence(body, i):
+                return i + 1
+        return ceiling
+
+
+def _ends_sentence(body: str, i: int) -> bool:
+    """Whether the terminal mark at ``i`` ends a sentence (not "Mr." or "U.S." before a name)."""
+    after = body[i + 1 : i + 3]
+    if after and not after[0].isspace() and after[0] not in "\"”’'":
+        return False
+    if body[i] != ".":
+        return True
+    word = re.search(r"([\w.]+)$", body[max(0, i - 12) : i])
+    if word is None:
+        return True
+    w = word.group(1).casefold()
+    return not (w in _ABBREVIATIONS or (len(w) == 1 and w.isalpha()))
+
+
+# --- cues ----------------------------------------------------------------------------------
+
+
+def _is_verb(token: Any) -> bool:
+    return str(token.tag_).startswith("VB")
+
+
+def _according(token: Any) -> Any | None:
+    """The object of "according to X" when ``token`` is "according"."""
+    if token.lower_ != "according":
+        return None
+    for child in token.children:
+        if child.lower_ == "to":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    nxt = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        for obj in nxt.children:
+            if obj.dep_ == "pobj":
+                return obj
+    return None
+
+
+def _according_span(token: Any) -> Span:
+    """The span of "according to" at ``token``."""
+    cue = token.doc[token.i : min(token.i + 2, len(token.doc))]
+    return Span(cue.start_char, cue.end_char, cue.text)
+
+
+def _subject(token: Any, art: _Article, depth: int = 0) -> Any | None:
+    """The subject of a cue verb, looking through "went on to say", "adding", "as saying"."""
+    for child in token.children:
+        if child.dep_ in SUBJECT_DEPS and not art.quoted(child.idx):
+            return child
+    if depth >= 3 or token.head is token:
+        return None
+    head = token.head
+    if token.dep_ == "pcomp" and head.lower_ == "as" and head.head is not head:
+        # "Reuters quoted Peskov as saying": the speaker is the object of "quoted".
+        for child in head.head.children:
+            if child.dep_ == "dobj":
+                return child
+        return None
+    if token.dep_ in {"xcomp", "advcl", "conj", "pcomp", "prep"} and not art.quoted(head.idx):
+        return _subject(head, art, depth + 1)
+    return None
+
+
+def _cue_of(token: Any, art: _Article) -> _Cue | None:
+    """A cue at ``token``: a verb of saying (with its subject) or "according to" (with its
+    object)."""
+    obj = _according(token)
+    if obj is not None:
+        return _Cue(_according_span(token), obj)
+    if _is_verb(token) and speech_lemma(token.text) is not None:
+        return _Cue(Span(token.idx, token.idx + len(token.text), token.text), _subject(token, art))
+    return None
+
+
+def _speaker(art: _Article, cue: _Cue) -> Speaker | None:
+    """The speaker of a cue; ``None`` when the subject is an outlet (it relays)."""
+    if cue.subject is None:
+        return _UNKNOWN
+    return resolve_subject(art.ctx, cue.subject)
+
+
+def _first_cue(
+    art: _Article, tokens: Sequence[Any], reverse: bool = False
+) -> tuple[_Cue, Speaker] | None:
+    """The first cue in ``tokens`` (the last with ``reverse``) whose speaker is not an outlet.
+    A cue with no subject counts only when no cue with one follows."""
+    fallback: tuple[_Cue, Speaker] | None = None
+    for token in reversed(tokens) if reverse else tokens:
+        cue = _cue_of(token, art)
+        if cue is None:
+            continue
+        speaker = _speaker(art, cue)
+        if speaker is None:
+            continue
+        if cue.subject is None:
+            fallback = fallback or (cue, speaker)
+            continue
+        return cue, speaker
+    return fallback
+
+
+# --- direct and partial quotes ---------------------------------------------------------------
+
+
+def _is_title(text: str) -> bool:
+    """A title-cased name in marks (a book, a slogan, a nickname), not someone's words."""
+    words = [w for w in re.findall(r"[\w’']+", text) if len(w) > 3]
+    return (
+        bool(words)
+        and len(text.split()) <= 6
+        and all(w[0].isupper() for w in words)
+        and (text[-1:] not in ".!?")
+    )
+
+
+def _kind(art: _Article, region: Region, para_start: int) -> str | None:
+    """``direct``, ``partial``, or ``None`` for a span that is not a quote."""
+    body = art.body
+    text = body[region.start : region.end]
+    words = len(text.split())
+    # Punctuation inside the marks ("Never," he added) is speech; a title has none.
+    spoken = region.continued or body[region.end : region.end + 1] in {",", ".", "?", "!"}
+    if (not spoken and _is_title(text)) or not re.search(r"\w", text):
+        return None
+    before = body[para_start : region.open].rstrip()
+    clause_start = (
+        not before
+        or before[-1] in ".!?:;—–-,"
+        or before[-1] in _CLOSE_DOUBLE + '"'
+        or region.continued
+    )
+    prev_word = re.search(r"(\w+)\W*$", before)
+    after_cue = prev_word is not None and speech_lemma(prev_word.group(1)) in CLAUSE_VERBS
+    sentence_like = text[:1].isupper() and words >= 4 and text.rstrip('”’"')[-1:] in ".!?"
+    if clause_start and (words >= 3 or text[-1:] in ".!?,"):
+        if before[-1:] == "," and not _has_cue_before(art, region, para_start) and words < 6:
+            return "partial"
+        return "direct"
+    if after_cue and (text[:1].isupper() or words >= 6):
+        return "direct"
+    if sentence_like:
+        return "direct"
+    return "partial"
+
+
+def _has_cue_before(art: _Article, region: Region, para_start: int) -> bool:
+    start = art.sentence_start(region.open, para_start)
+    return any(_cue_of(t, art) is not None for t in art.tokens(start, region.open))
+
+
+def _window_before(art: _Article, region: Region, para_start: int) -> int:
+    """Where the text that may attribute a quote from before it starts."""
+    floor = para_start
+    for other in art.regions:
+        if other.para == region.para and other.close < region.open:
+            floor = max(floor, other.close + 1)
+    return art.sentence_start(region.open, floor)
+
+
+def _trailing(art: _Article, region: Region, para_end: int) -> list[Any]:
+    """The few tokens after a quote's closing mark, up to the next mark or sentence end."""
+    if not region.closed:
+        return []
+    text = art.body[region.start : region.end].rstrip('”’"')
+    if text.endswith("."):
+        return []  # a period inside the marks ends the sentence: what follows is another one
+    limit = para_end
+    for other in art.regions:
+        if other.open > region.close:
+            limit = min(limit, other.open)
+            break
+    limit = art.sentence_end(region.close + 1, limit)
+    return art.tokens(region.close + 1, limit)[:_TRAILING_TOKENS]
+
+
+def _colon_cue(
+    art: _Article, region: Region, window: int, para_start: int
+) -> tuple[_Cue | None, Speaker] | None:
+    """Attribution of a quote introduced by a colon: the sentence's main verb and subject, else
+    the person the sentence or the one before names as a subject."""
+    tokens = art.tokens(window, region.open)
+    # The clause's own verbs: those whose head lies outside the clause (or the root).
+    verbs = [
+        t
+        for t in tokens
+        if t.pos_ in {"VERB", "AUX"}
+        and (t.dep_ == "ROOT" or not window <= t.head.idx < region.open)
+    ]
+    for verb in verbs:
+        subj = _subject(verb, art)
+        if subj is None:
+            continue
+        speaker = resolve_subject(art.ctx, subj)
+        if speaker is not None and speaker.entity_id is not None:
+            cue = Span(verb.idx, verb.idx + len(verb.text), verb.text)
+            return _Cue(cue, subj), speaker
+    cue_span = (
+        Span(verbs[0].idx, verbs[0].idx + len(verbs[0].text), verbs[0].text) if verbs else None
+    )
+    # The sentence before: in this paragraph, or the last one of the previous paragraph.
+    before = art.sentence_start(window - 1, 0) if window > 0 else 0
+    for lo, hi in ((window, region.open), (before, window)):
+        for m in art.ctx.mentions:
+            if lo <= m.start < hi and m.label == "PERSON" and m.subject and not m.quoted:
+                tok = art.doc.char_span(m.start, m.end, alignment_mode="expand")
+                if tok is None:
+                    continue
+                speaker = resolve_subject(art.ctx, tok.root)
+                if speaker is not None and speaker.entity_id is not None:
+                    return (_Cue(cue_span, None) if cue_span else None), speaker
+    return None
+
+
+@dataclass
+class _Found:
+    kind: str
+    start: int
+    end: int
+    speaker: Speaker
+    cue: Span | None
+    factor: float = 1.0
+
+
+def _attribute_direct(
+    art: _Article, region: Region, kind: str
+) -> tuple[Speaker | None, Span | None]:
+    """Speaker and cue of a direct or partial quote from its own sentence; (None, None) when
+    the sentence does not attribute it."""
+    p0, p1 = art.paras[region.para]
+    if kind == "partial":
+        start = art.sentence_start(region.open, p0)
+        end = art.sentence_end(region.end, p1)
+        tokens = art.tokens(start, end)
+        # The verb that governs the fragment first, then the nearest.
+        at = min(bisect.bisect_left(art.token_starts, region.start), len(art.doc) - 1)
+        ancestors = {a.i for a in art.doc[at].ancestors}
+        ranked = sorted(tokens, key=lambda t: (t.i not in ancestors, abs(t.idx - region.start)))
+        found = _first_cue(art, ranked)
+        if found is not None:
+            return found[1], found[0].span
+        return None, None
+    trailing = _trailing(art, region, p1)
+    found = _first_cue(art, trailing)
+    if (
+        found is not None
+        and found[0].subject is None
+        and found[0].span.start > trailing[min(2, len(trailing) - 1)].idx
+    ):
+        found = None  # a subjectless verb far from the quote says nothing about it
+    if found is not None and found[0].subject is not None and found[0].subject.idx < region.close:
+        found = None  # the verb's subject is before the quote: another clause's verb
+    if found is None:
+        window = _window_before(art, region, p0)
+        found = _first_cue(art, art.tokens(window, region.open), reverse=True)
+        if found is None and art.body[p0 : region.open].rstrip().endswith(":"):
+            colon = _colon_cue(art, region, window, p0)
+            if colon is not None:
+                cue, speaker = colon
+                return speaker, cue.span if cue else None
+    if found is None:
+        return None, None
+    return found[1], found[0].span
+
+
+def _previous_sentence_person(art: _Article, region: Region) -> Speaker | None:
+    """The person named as a subject in the sentence before a quote in its paragraph."""
+    p0, _ = art.paras[region.para]
+    end = art.sentence_start(region.open, p0)
+    if end <= p0:
+        return None
+    start = art.sentence_start(end - 1, p0)
+    for m in reversed(art.ctx.mentions):
+        if start <= m.start < end and m.label == "PERSON" and m.subject and not m.quoted:
+            tok = art.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if tok is not None:
+                speaker = resolve_subject(art.ctx, tok.root)
+                if speaker is not None and speaker.entity_id is not None:
+                    return speaker
+    return None
+
+
+# --- indirect speech ---------------------------------------------------------------------------
+
+
+def _trim(doc: Any, i: int, j: int) -> tuple[int, int]:
+    """Token range without leading "that" and surrounding punctuation."""
+    while i < j and (doc[i].is_punct or (doc[i].dep_ == "mark" and doc[i].lower_ == "that")):
+        i += 1
+    while j > i and doc[j - 1].is_punct:
+        j -= 1
+    return i, j
+
+
+def _indirect(art: _Article, token: Any) -> tuple[int, int, _Cue] | None:
+    """(content start, content end, cue) of reported speech at ``token``, if it is a cue."""
+    doc = art.doc
+    if art.quoted(token.idx):
+        return None
+    obj = _according(token)
+    if obj is not None:
+        sent = token.sent
+        phrase = (token.i, obj.right_edge.i + 1)
+        if phrase[0] <= sent.start + 1:
+            i, j = _trim(doc, phrase[1], sent.end)
+        elif phrase[1] >= sent.end - 2:
+            i, j = _trim(doc, sent.start, phrase[0])
+        else:
+            return None
+        return i, j, _Cue(_according_span(token), obj)
+    lemma = speech_lemma(token.text)
+    if lemma is None or lemma not in CLAUSE_VERBS or not _is_verb(token):
+        return None
+    clauses = [c for c in token.children if c.dep_ == "ccomp"]
+    if not clauses and lemma in CONTENT_OBJECT_VERBS:
+        clauses = [c for c in token.children if c.dep_ == "dobj"]
+    if not clauses:
+        return None
+    clause = clauses[0]
+    i, j = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    if j - i < 3 and clause.dep_ == "ccomp":
+        return None
+    if j - i < 2:
+        return None
+    if i <= token.i < j:
+        return None
+    cue = Span(token.idx, token.idx + len(token.text), token.text)
+    return i, j, _Cue(cue, _subject(token, art))
+
+
+# --- the article -------------------------------------------------------------------------------
+
+
+def _find(art: _Article) -> Iterator[_Found]:
+    """Every quote of the article, in body order of discovery."""
+    doc = art.doc
+    para_speaker: dict[int, Speaker] = {}
+    para_cue: dict[int, tuple[Speaker, Span | None]] = {}
+    kinds: dict[Region, str] = {}
+    for region in art.regions:
+        kind = _kind(art, region, art.paras[region.para][0])
+        if kind is not None:
+            kinds[region] = kind
+    # Multi-paragraph quotes: a chain of pieces shares one attribution.
+    chains: list[list[Region]] = []
+    for region in art.regions:
+        if region not in kinds:
+            continue
+        if region.continued and chains and chains[-1][-1].para == region.para - 1:
+            chains[-1].append(region)
+            kinds[region] = "direct"
+            kinds[chains[-1][0]] = "direct"
+        else:
+            chains.append([region])
+    direct_spans = [(r.start, r.end) for r in kinds if kinds[r] == "direct"]
+    # Indirect speech candidates, by cue position.
+    items: list[tuple[int, str, Any]] = [(chain[0].open, "chain", chain) for chain in chains]
+    for token in doc:
+        if token.lower_ == "according" or (
+            _is_verb(token) and speech_lemma(token.text) is not None
+        ):
+            items.append((token.idx, "token", token))
+    items.sort(key=lambda item: (item[0], item[1]))
+    taken: list[tuple[int, int]] = []
+    for _, what, value in items:
+        if what == "chain":
+            chain: list[Region] = value
+            speaker: Speaker | None = None
+            cue: Span | None = None
+            for piece in chain:
+                speaker, cue = _attribute_direct(art, piece, kinds[piece])
+                if speaker is not None:
+                    break
+            first = chain[0]
+            if speaker is None:
+                same = para_cue.get(first.para)
+                if same is not None:
+                    # The quote goes on from the paragraph's previous one: same speaker, cue.
+                    speaker, cue = same
+                else:
+                    speaker = _carry_over(art, first, para_speaker, kinds[first])
+            elif speaker.entity_id is not None:
+                art.ctx.remember(first.open, speaker)
+            for piece in chain:
+                factor = 1.0 if piece.closed else _UNCLOSED_FACTOR
+                yield _Found(kinds[piece], piece.start, piece.end, speaker, cue, factor)
+                if speaker.name is not None or speaker.surface is not None:
+                    para_speaker[piece.para] = speaker
+                    if kinds[piece] == "direct":
+                        para_cue[piece.para] = (speaker, cue)
+            continue
+        token = value
+        found = _indirect(art, token)
+        if found is None:
+            continue
+        i, j, icue = found
+        start, end = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+        if any(s < end and start < e for s, e in direct_spans):
+            continue
+        if any(s <= token.idx < e for s, e in taken):
+            continue  # reported speech inside reported speech belongs to the outer one
+        speaker = _speaker(art, icue)
+        if speaker is None:
+            continue
+        if icue.subject is None:
+            continue
+        if icue.span.text.lower().startswith("according") and speaker.name is None:
+            continue  # "according to a report": no speaker
+        if speaker.entity_id is not None:
+            art.ctx.remember(token.idx, speaker)
+        taken.append((start, end))
+        para_speaker[art.para_of(token.idx)] = speaker
+        yield _Found("indirect", start, end, speaker, icue.span)
+
+
+def _carry_over(
+    art: _Article, region: Region, para_speaker: dict[int, Speaker], kind: str
+) -> Speaker:
+    """The speaker of an unattributed quote: the quote before it in the paragraph, the person
+    the sentence before names, the previous paragraph's speaker, else unknown."""
+    previous = para_speaker.get(region.para)
+    if previous is None:
+        person = _previous_sentence_person(art, region)
+        if person is not None:
+            return person
+    if previous is None and kind == "direct":
+        previous = para_speaker.get(region.para - 1)
+    if previous is None or previous.name is None:
+        return _UNKNOWN
+    return Speaker(previous.name, previous.entity_id, None, "previous")
+
+
+def quotes_from_doc(article_id: str, body: str, doc: Any) -> list[Quote]:
+    """The quotes of ``body`` given its spaCy parse ``doc``."""
+    art = _Article(body, doc, find_regions(body))
+    quotes: dict[tuple[int, int], Quote] = {}
+    for f in _find(art):
+        if (f.start, f.end) in quotes:
+            continue
+        confidence = RULE_CONFIDENCE[f.speaker.rule] * _KIND_FACTOR[f.kind] * f.factor
+        quotes[(f.start, f.end)] = Quote(
+            quote_id=quote_id(article_id, f.start, f.end),
+            article_id=article_id,
+            kind=f.kind,
+            start=f.start,
+            end=f.end,
+            text=body[f.start : f.end],
+            speaker=f.speaker,
+            cue=f.cue,
+            confidence=round(confidence, 4),
+        )
+    return sorted(quotes.values(), key=lambda q: (q.start, q.end))
+
+
+def extract_quotes(article_id: str, body: str, doc: Any | None = None) -> list[Quote]:
+    """Direct, partial and indirect quotes of one article body, sorted by start.
+
+    ``doc`` is a spaCy parse of ``body`` by `parallax.nlp.annotate.load_nlp`; it is parsed here
+    when not given. ``quote.text == body[quote.start:quote.end]``, the content without marks.
+    """
+    if doc is None:
+        from parallax.nlp.annotate import load_nlp
+
+        doc = load_nlp()(body)
+    return quotes_from_doc(article_id, body, doc)
+
+
+def extract_many(items: Sequence[tuple[str, str]], batch_size: int = 32) -> list[list[Quote]]:
+    """Quotes of each ``(article_id, body)`` pair, parsing the bodies in batches."""
+    from parallax.nlp.annotate import load_nlp
+
+    nlp = load_nlp()
+    docs = nlp.pipe((body for _, body in items), batch_size=batch_size)
+    return [quotes_from_doc(aid, body, doc) for (aid, body), doc in zip(items, docs, strict=True)]
+
+
+__all__ = ["Region", "extract_many", "extract_quotes", "find_regions", "paragraphs"]

@@ -1,0 +1,212 @@
+"""Pipeline stages: extract the quotes of new articles, then group quotes into statements.
+
+`Quotes` replaces each new article's stored quotes (re-running never duplicates them).
+`Statements` embeds the quotes no statement holds yet and aligns them against every stored
+statement: stored decisions are replayed, never re-decided, so statement ids stay stable and a new
+quote changes only the statement it joins (or founds) and the repeat links it adds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from parallax.model import Quote
+from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
+from parallax.settings import Settings
+from parallax.statements.align import (
+    AlignModel,
+    QuoteItem,
+    StatementAligner,
+    StatementGroup,
+    order_for_alignment,
+)
+from parallax.store import Store
+from parallax.store.sqlite import now_iso
+
+BATCH = 64
+
+
+def day_of(published_at: str | None) -> date | None:
+    """The calendar day of an ISO 8601 publication time, ``None`` when absent or unreadable."""
+    if not published_at:
+        return None
+    try:
+        return date.fromisoformat(published_at[:10])
+    except ValueError:
+        return None
+
+
+class Quotes:
+    """Direct, partial and indirect quotes with speakers and cues, per new article."""
+
+    name = "quotes"
+    requires: tuple[str, ...] = ("articles",)
+    assigns: tuple[str, ...] = ("quotes",)
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Extract in batches and store each article's quotes in place of earlier ones."""
+        # Imported here: extraction loads spaCy, which only this stage needs.
+        from parallax.statements.quotes import extract_many
+
+        found = 0
+        touched: set[str] = set()
+        for start in range(0, len(article_ids), BATCH):
+            articles = [
+                a
+                for a in (store.get_article(i) for i in article_ids[start : start + BATCH])
+                if a is not None
+            ]
+            quotes = extract_many([(a.article_id, a.body) for a in articles])
+            touched |= store.replace_quotes(list(zip(articles, quotes, strict=True)))
+            found += sum(len(q) for q in quotes)
+        for sid in sorted(touched):
+            refresh_statement(store, sid)
+        return {"quotes": found}
+
+
+def refresh_statement(store: Store, sid: str, seq: int | None = None) -> None:
+    """Recompute a statement's summary row (speaker, text, occasion) from its members."""
+    members = store.statement_member_rows(sid)
+    if not members:
+        return
+    founder = members[0]
+    occasion = store.quote_occasions([founder["article_id"]]).get(founder["article_id"], {})
+    group = StatementGroup(sid, occasion.get("event_id"), day_of(founder["published_at"]))
+    empty = np.zeros(0, dtype=np.float32)
+    for m in members:
+        group.members.append(
+            QuoteItem(
+                m["quote_id"], m["article_id"], m["kind"], m["text"], m["speaker_entity_id"],
+                None, None, 0, empty,
+            )
+        )
+    row = {
+        "statement_id": sid,
+        "speaker_entity_id": group.speaker(),
+        "event_id": group.event_id,
+        "day": group.day.isoformat() if group.day else None,
+        "text": group.text(),
+        "seq": seq if seq is not None else store.next_statement_seq("statements"),
+        "updated_at": now_iso(),
+    }
+    store.upsert_statement(row)
+
+
+def quote_items(
+    store: Store, quotes: Sequence[Quote], vectors: dict[str, Vectors]
+) -> list[QuoteItem]:
+    """Aligner items for quotes, with the occasion (event, day) of their articles."""
+    occasions = store.quote_occasions({q.article_id for q in quotes})
+    items = []
+    for q in quotes:
+        occ = occasions.get(q.article_id, {})
+        items.append(
+            QuoteItem(
+                quote_id=q.quote_id,
+                article_id=q.article_id,
+                kind=q.kind,
+                text=q.text,
+                speaker=q.speaker.entity_id,
+                event_id=occ.get("event_id"),
+                day=day_of(occ.get("published_at")),
+                start=q.start,
+                vector=vectors[q.quote_id],
+                outlet=occ.get("outlet_key") or "",
+                end=q.end,
+            )
+        )
+    return items
+
+
+def load_aligner(store: Store, model: AlignModel, embedder_name: str) -> StatementAligner:
+    """An aligner holding every stored statement, replayed in decision order."""
+    known = []
+    for r in store.aligned_quotes(embedder_name):
+        item = QuoteItem(
+            quote_id=r["quote_id"],
+            article_id=r["article_id"],
+            kind=r["kind"],
+            text=r["text"],
+            speaker=r["speaker_entity_id"],
+            event_id=r["event_id"],
+            day=day_of(r["published_at"]),
+            start=r["start"],
+            vector=np.frombuffer(r["vector"], dtype=np.float32).copy(),
+            outlet=r["outlet_key"] or "",
+            end=r["end"],
+        )
+        known.append((item, r["statement_id"], r["relation"]))
+    return StatementAligner(model).fit(known)
+
+
+class Statements:
+    """Group new quotes into statements across outlets; link repeats on other occasions."""
+
+    name = "statements"
+    requires: tuple[str, ...] = ("quotes", "events")
+    assigns: tuple[str, ...] = ("statements",)
+
+    def __init__(self, model: AlignModel | None = None) -> None:
+        self.model = model or AlignModel()
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Embed the quotes no statement holds yet and align them against stored statements."""
+        quotes = store.unaligned_quotes(article_ids)
+        if not quotes:
+            return {"statements_new": 0, "statements_joined": 0, "repeats": 0}
+        embedder = load_embedder(DEFAULT_BACKEND)
+        matrix = embedder.encode([q.text for q in quotes])
+        vectors = {q.quote_id: matrix[i] for i, q in enumerate(quotes)}
+        store.save_quote_vectors(embedder.name, vectors)
+        aligner = load_aligner(store, self.model, embedder.name)
+        before = set(aligner.statements)
+        seq = store.next_statement_seq("statement_members")
+        touched: set[str] = set()
+        repeats = 0
+        for item in order_for_alignment(quote_items(store, quotes, vectors)):
+            link, found = aligner.add(item)
+            if link.founded:
+                # The member row refers to the statement: write a summary first, refine below.
+                refresh_placeholder(store, link.statement_id, item)
+            store.add_statement_member(link.quote_id, link.statement_id, link.relation,
+                                       link.score, seq)
+            seq += 1
+            touched.add(link.statement_id)
+            for r in found:
+                store.add_repeat(r.statement_id, r.other_id, r.score)
+                repeats += 1
+        stmt_seq = store.next_statement_seq("statements")
+        for sid in sorted(touched):
+            refresh_statement(store, sid, stmt_seq)
+            stmt_seq += 1
+        new = touched - before
+        return {
+            "statements_new": len(new),
+            "statements_joined": len(touched - new),
+            "repeats": repeats,
+        }
+
+
+def refresh_placeholder(store: Store, sid: str, founder: QuoteItem) -> None:
+    """A founding summary row, so that member rows can refer to the statement at once."""
+    store.upsert_statement(
+        {
+            "statement_id": sid,
+            "speaker_entity_id": founder.speaker,
+            "event_id": founder.event_id,
+            "day": founder.day.isoformat() if founder.day else None,
+            "text": founder.text,
+            "seq": store.next_statement_seq("statements"),
+            "updated_at": now_iso(),
+        }
+    )
+
+
+__all__ = ["Quotes", "Statements", "refresh_statement"]

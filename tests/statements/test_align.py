@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from parallax.model import quote_id
+from parallax.nlp.embeddings import load_embedder
+from parallax.statements.align import (
+    AlignModel,
+    QuoteItem,
+    StatementAligner,
+    align,
+    containment,
+    order_for_alignment,
+    statement_id,
+)
+
+MINISTER = "en_minister"
+MAYOR = "en_mayor"
+
+# The same remark as three outlets might carry it (one in a different translation), a paraphrase
+# of it, and an unrelated remark of the same speaker on the same day.
+REMARK = "We will not accept any deal that trades away our land for a promise of peace."
+TRANSLATED = "No agreement that exchanges our territory for promises of peace is acceptable to us."
+REPORTED = "the government would not accept a deal trading territory for peace"
+OTHER = "The talks were constructive and we agreed to meet again next month."
+
+
+def item(
+    text: str,
+    article: str,
+    *,
+    kind: str = "direct",
+    speaker: str | None = MINISTER,
+    event: str | None = "ev_1",
+    day: date | None = date(2025, 9, 2),
+    start: int = 0,
+) -> QuoteItem:
+    vector = load_embedder().encode([text])[0]
+    return QuoteItem(
+        quote_id=quote_id(article, start, start + len(text)),
+        article_id=article,
+        kind=kind,
+        text=text,
+        speaker=speaker,
+        event_id=event,
+        day=day,
+        start=start,
+        vector=vector,
+    )
+
+
+def groups(items: list[QuoteItem], model: AlignModel | None = None) -> dict[str, str]:
+    links, _ = align(items, model)
+    return {lk.quote_id: lk.statement_id for lk in links}
+
+
+def test_containment_counts_a_verbatim_piece_of_the_longer_quote() -> None:
+    assert containment("complete nonsense", "This is complete nonsense, he said") == 1.0
+    assert containment("is not about land", "The core issue is not about land at all") == 1.0
+    assert containment("a total disgrace", "the weather is fine") == 0.0
+    # a two-word phrase shared by two long quotes is no evidence
+    assert containment("we will see what happens next week", "we will win this vote") == 0.0
+
+
+def test_the_same_remark_across_outlets_and_translations_is_one_statement() -> None:
+    a = item(REMARK, "a1")
+    b = item(TRANSLATED, "b1")
+    c = item(OTHER, "a1", start=200)
+    links, _ = align([a, b, c])
+    by_quote = {lk.quote_id: lk for lk in links}
+    assert by_quote[a.quote_id].statement_id == by_quote[b.quote_id].statement_id
+    assert by_quote[c.quote_id].statement_id != by_quote[a.quote_id].statement_id
+    joined = [lk for lk in links if not lk.founded]
+    assert len(joined) == 1 and 0.6 < joined[0].score <= 1.0
+
+
+def test_reported_speech_and_fragments_link_as_paraphrase() -> None:
+    direct = item(REMARK, "a1")
+    reported = item(REPORTED, "b1", kind="indirect")
+    fragment = item("trades away our land", "c1", kind="partial")
+    links, _ = align([reported, fragment, direct])
+    by_quote = {lk.quote_id: lk for lk in links}
+    sid = by_quote[direct.quote_id].statement_id
+    assert by_quote[direct.quote_id].relation == "same"
+    assert by_quote[reported.quote_id].statement_id == sid
+    assert by_quote[reported.quote_id].relation == "paraphrase"
+    assert by_quote[fragment.quote_id].statement_id == sid
+    assert by_quote[fragment.quote_id].relation == "paraphrase"
+    # the direct quote founds: reported speech is ordered after it
+    assert sid == statement_id(direct.quote_id)
+
+
+def test_another_speaker_is_never_merged_and_an_unknown_one_only_on_near_equal_text() -> None:
+    a = item(REMARK, "a1")
+    mayor = item(REMARK, "b1", speaker=MAYOR)
+    unknown_translation = item(TRANSLATED, "c1", speaker=None)
+    unknown_same = item(REMARK.replace("We will", "We'll"), "d1", speaker=None)
+    g = groups([a, mayor, unknown_translation, unknown_same])
+    assert g[mayor.quote_id] != g[a.quote_id]
+    assert g[unknown_translation.quote_id] != g[a.quote_id]
+    # words both known speakers said go to neither
+    assert g[unknown_same.quote_id] not in {g[a.quote_id], g[mayor.quote_id]}
+    g = groups([a, unknown_translation, unknown_same])
+    assert g[unknown_translation.quote_id] != g[a.quote_id]
+    assert g[unknown_same.quote_id] == g[a.quote_id]
+
+
+def test_the_same_words_on_another_occasion_are_a_linked_repeat() -> None:
+    first = item(REMARK, "a1", event="ev_1", day=date(2025, 9, 2))
+    again = item(REMARK, "b1", event="ev_2", day=date(2025, 9, 9))
+    links, repeats = align([first, again])
+    assert links[0].statement_id != links[1].statement_id
+    assert len(repeats) == 1
+    assert {repeats[0].statement_id, repeats[0].other_id} == {
+        links[0].statement_id,
+        links[1].statement_id,
+    }
+    assert repeats[0].score > 0.95
+
+
+def test_without_events_the_day_decides_the_occasion() -> None:
+    a = item(REMARK, "a1", event=None, day=date(2025, 9, 2))
+    next_day = item(TRANSLATED, "b1", event=None, day=date(2025, 9, 3))
+    week_later = item(REMARK, "c1", event=None, day=date(2025, 9, 10))
+    g = groups([a, next_day, week_later])
+    assert g[next_day.quote_id] == g[a.quote_id]
+    assert g[week_later.quote_id] != g[a.quote_id]
+
+
+@pytest.mark.parametrize("split", [1, 2, 3])
+def test_incremental_alignment_keeps_ids_and_matches_the_batch(split: int) -> None:
+    items = order_for_alignment(
+        [
+            item(REMARK, "a1"),
+            item(TRANSLATED, "b1"),
+            item(OTHER, "a1", start=200),
+            item(REPORTED, "c1", kind="indirect"),
+        ]
+    )
+    batch = groups(items)
+    aligner = StatementAligner(AlignModel())
+    first = [(it, aligner.add(it)[0]) for it in items[:split]]
+    replay = StatementAligner(AlignModel()).fit(
+        (it, lk.statement_id, lk.relation) for it, lk in first
+    )
+    later = {it.quote_id: replay.add(it)[0].statement_id for it in items[split:]}
+    incremental = {it.quote_id: lk.statement_id for it, lk in first} | later
+    assert incremental == batch
+
+
+def test_alignment_is_deterministic() -> None:
+    items = [item(REMARK, "a1"), item(TRANSLATED, "b1"), item(OTHER, "c1")]
+    assert align(items) == align(list(reversed(items)))
+
+
+def test_a_quote_split_around_its_cue_is_one_statement_and_a_fragment_meets_its_remark() -> None:
+    # '"The core question is not land," she said, "but the rights of the people living there."'
+    head = item("The core question is not land", "a1", start=1)
+    tail = item("but the rights of the people living there.", "a1", start=50)
+    later = item("Prices will fall next year.", "a1", start=140)
+    fragment = item("not land", "b1", kind="partial")
+    g = groups([head, tail, later, fragment])
+    assert g[tail.quote_id] == g[head.quote_id]
+    assert g[later.quote_id] != g[head.quote_id]
+    assert g[fragment.quote_id] == g[head.quote_id]
