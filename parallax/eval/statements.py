@@ -198,21 +198,26 @@ def speaker_entity(label: str) -> str | None:
 def parallax_groups(units: Sequence[Unit]) -> dict[str, str]:
     """Unit key -> statement id, from the statement aligner."""
     from parallax.nlp.embeddings import load_embedder
+    from parallax.statements.stage import quote_vectors
 
-    vectors = load_embedder().encode([u.text for u in units])
+    kinds = ["partial" if len(words(u.text)) <= 4 else "direct" for u in units]
+    vectors = quote_vectors(
+        load_embedder(), [(u.key, kind, u.text) for u, kind in zip(units, kinds, strict=True)]
+    )
     items = [
         QuoteItem(
             quote_id=u.key,
             article_id=f"{u.triplet}:{u.outlet}",
-            kind="partial" if len(words(u.text)) <= 4 else "direct",
+            kind=kinds[i],
             text=u.text,
             speaker=speaker_entity(u.speaker),
             event_id=u.triplet,
             day=u.day,
             # far apart: annotation offsets are per sentence, so no split-quote joins here
             start=i * 100_000,
-            vector=vectors[i],
+            vector=vectors[u.key][0],
             outlet=u.outlet,
+            pieces=vectors[u.key][1:],
         )
         for i, u in enumerate(units)
     ]

@@ -14,7 +14,7 @@ from datetime import date
 import numpy as np
 
 from parallax.model import Quote
-from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
+from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
 from parallax.settings import Settings
 from parallax.statements.align import (
     AlignModel,
@@ -22,6 +22,7 @@ from parallax.statements.align import (
     StatementAligner,
     StatementGroup,
     order_for_alignment,
+    sentences,
 )
 from parallax.store import Store
 from parallax.store.sqlite import now_iso
@@ -115,18 +116,43 @@ def quote_items(
                 event_id=occ.get("event_id"),
                 day=day_of(occ.get("published_at")),
                 start=q.start,
-                vector=vectors[q.quote_id],
+                vector=vectors[q.quote_id][0],
                 outlet=occ.get("outlet_key") or "",
                 end=q.end,
+                pieces=vectors[q.quote_id][1:],
             )
         )
     return items
 
 
-def load_aligner(store: Store, model: AlignModel, embedder_name: str) -> StatementAligner:
+def quote_vectors(
+    embedder: Embedder, quotes: Sequence[tuple[str, str, str]]
+) -> dict[str, Vectors]:
+    """Per (quote_id, kind, text): the text's embedding (row 0) and, for a direct quote of
+    several sentences, one row per sentence."""
+    texts: list[str] = []
+    spans: dict[str, tuple[int, int]] = {}
+    for quote_id, kind, text in quotes:
+        parts = sentences(text) if kind == "direct" else []
+        parts = parts if len(parts) > 1 else []
+        spans[quote_id] = (len(texts), len(texts) + 1 + len(parts))
+        texts.extend([text, *parts])
+    matrix = embedder.encode(texts)
+    return {qid: matrix[a:b] for qid, (a, b) in spans.items()}
+
+
+def _split(rows: Vectors) -> tuple[Vectors, Vectors]:
+    """The whole-text vector and the sentence rows of a stored quote embedding."""
+    return rows[0], rows[1:]
+
+
+def load_aligner(store: Store, model: AlignModel, embedder: Embedder) -> StatementAligner:
     """An aligner holding every stored statement, replayed in decision order."""
     known = []
-    for r in store.aligned_quotes(embedder_name):
+    for r in store.aligned_quotes(embedder.name):
+        whole, pieces = _split(
+            np.frombuffer(r["vector"], dtype=np.float32).reshape(-1, embedder.dim).copy()
+        )
         item = QuoteItem(
             quote_id=r["quote_id"],
             article_id=r["article_id"],
@@ -136,9 +162,10 @@ def load_aligner(store: Store, model: AlignModel, embedder_name: str) -> Stateme
             event_id=r["event_id"],
             day=day_of(r["published_at"]),
             start=r["start"],
-            vector=np.frombuffer(r["vector"], dtype=np.float32).copy(),
+            vector=whole,
             outlet=r["outlet_key"] or "",
             end=r["end"],
+            pieces=pieces,
         )
         known.append((item, r["statement_id"], r["relation"]))
     return StatementAligner(model).fit(known)
@@ -162,10 +189,9 @@ class Statements:
         if not quotes:
             return {"statements_new": 0, "statements_joined": 0, "repeats": 0}
         embedder = load_embedder(DEFAULT_BACKEND)
-        matrix = embedder.encode([q.text for q in quotes])
-        vectors = {q.quote_id: matrix[i] for i, q in enumerate(quotes)}
+        vectors = quote_vectors(embedder, [(q.quote_id, q.kind, q.text) for q in quotes])
         store.save_quote_vectors(embedder.name, vectors)
-        aligner = load_aligner(store, self.model, embedder.name)
+        aligner = load_aligner(store, self.model, embedder)
         before = set(aligner.statements)
         seq = store.next_statement_seq("statement_members")
         touched: set[str] = set()

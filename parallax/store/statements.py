@@ -186,7 +186,8 @@ class StatementQueries:
         return found
 
     def save_quote_vectors(self, model: str, vectors: Mapping[str, Vectors]) -> None:
-        """The text embedding of each quote."""
+        """The text embedding of each quote: one row for the whole text, then one row per
+        sentence for a multi-sentence quote (read back by the embedder's dimension)."""
         self._executemany(
             "UPDATE quotes SET model = ?, vector = ? WHERE quote_id = ?",
             [

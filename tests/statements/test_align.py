@@ -165,3 +165,55 @@ def test_a_quote_split_around_its_cue_is_one_statement_and_a_fragment_meets_its_
     assert g[tail.quote_id] == g[head.quote_id]
     assert g[later.quote_id] != g[head.quote_id]
     assert g[fragment.quote_id] == g[head.quote_id]
+
+
+def item_with_sentences(text: str, article: str, **kw: object) -> QuoteItem:
+    """An item whose multi-sentence direct quote carries one vector per sentence, as the
+    Statements stage stores it."""
+    from dataclasses import replace
+
+    from parallax.statements.stage import quote_vectors
+
+    base = item(text, article, **kw)  # type: ignore[arg-type]
+    rows = quote_vectors(load_embedder(), [(base.quote_id, base.kind, text)])[base.quote_id]
+    return replace(base, vector=rows[0], pieces=rows[1:])
+
+
+LONG_A = (
+    "Each nation decides for itself how to guarantee its safety. But that safety cannot come at "
+    "the cost of the safety of its neighbours."
+)
+LONG_B = (
+    "We were forced to defend our interests and our people. This is where the dispute began. "
+    "We have no aim other than defending our interests."
+)
+
+
+def test_reported_speech_joins_the_remark_whose_words_it_renders() -> None:
+    a = item_with_sentences(LONG_A, "a1")
+    b = item_with_sentences(LONG_B, "a1", start=400)
+    reported = item("the country's only aim is to defend its own interests", "b1", kind="indirect")
+    links = {lk.quote_id: lk for lk in align([a, b, reported])[0]}
+    assert links[reported.quote_id].statement_id == links[b.quote_id].statement_id
+
+
+def test_two_different_remarks_in_one_article_stay_two_statements() -> None:
+    first = item("As for meetings with the premier, I have not ruled them out.", "a1")
+    second = item(
+        "The premier asked me to hold such a meeting; if he comes, it will take place.",
+        "a1",
+        start=300,
+    )
+    links = {lk.quote_id: lk for lk in align([first, second])[0]}
+    assert links[first.quote_id].statement_id != links[second.quote_id].statement_id
+
+
+def test_two_reported_renderings_of_different_remarks_are_not_merged() -> None:
+    one = item(
+        "the ministry had never asked for land in exchange for guarantees", "a1", kind="indirect"
+    )
+    two = item(
+        "the ministry has no objection to guarantees that threaten no one", "b1", kind="indirect"
+    )
+    links = {lk.quote_id: lk for lk in align([one, two])[0]}
+    assert links[one.quote_id].statement_id != links[two.quote_id].statement_id
