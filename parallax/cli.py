@@ -452,7 +452,7 @@ def serve_app(settings: Settings, host: str | None, port: int | None) -> None:
 
     from parallax.web.app import create_app
 
-    app = create_app(settings.db)
+    app = create_app(settings.db, settings)
     host = host or settings.host
     port = port or settings.port
     console.print(

@@ -2,9 +2,9 @@
 
 A stage is any object with a ``name``, the data it ``requires``, the data it ``assigns`` and a
 call ``stage(store, article_ids, settings) -> stats``. `check_order` refuses a list in which a
-stage needs something no earlier stage provides. Each stage runs in its own transaction: a stage
-that fails leaves the store as it was before that stage, the articles stay marked as not analysed,
-and the next `analyze` run starts over for them.
+stage needs something no earlier stage provides. One run is one transaction: a stage that fails
+(or a process killed mid-run) leaves the store as it was before the run, the articles stay marked
+as not analysed, and the next `analyze` run starts over for them.
 """
 
 from __future__ import annotations
@@ -92,20 +92,24 @@ def analyze(
     report = AnalyzeReport(articles=len(ids))
     if not ids:
         return report
-    for stage in stages:
-        if on_stage is not None:
-            on_stage(stage.name)
-        try:
-            with store.transaction():
-                report.stages[stage.name] = stage(store, ids, settings)
-        except ParallaxError:
-            raise
-        except Exception as exc:
-            raise StageError(
-                f"stage {stage.name!r} failed on {len(ids)} new articles: "
-                f"{type(exc).__name__}: {exc}; nothing of this stage was saved, fix the cause "
-                "and run `parallax analyze` again"
-            ) from exc
+    # One transaction for all stages and the "analysed" mark: stages are not idempotent (a
+    # rerun of the events stage over articles it already placed hit a UNIQUE constraint), so a
+    # kill -9 or a failure between two stages must leave no stage's rows behind
+    # (tests/reliability/test_crash_safety.py). Readers are not blocked (WAL).
     with store.transaction():
+        for stage in stages:
+            if on_stage is not None:
+                on_stage(stage.name)
+            try:
+                with store.transaction():
+                    report.stages[stage.name] = stage(store, ids, settings)
+            except ParallaxError:
+                raise
+            except Exception as exc:
+                raise StageError(
+                    f"stage {stage.name!r} failed on {len(ids)} new articles: "
+                    f"{type(exc).__name__}: {exc}; nothing of this run was saved, fix the cause "
+                    "and run `parallax analyze` again"
+                ) from exc
         store.mark_analyzed(ids)
     return report

@@ -80,13 +80,25 @@ class Settings:
     #: Web server address.
     host: str = "127.0.0.1"
     port: int = 8000
+    #: Bearer token that enables the web server's write endpoint (``POST /api/ingest``); empty
+    #: disables it. Set it with ``PARALLAX_TOKEN`` rather than in a shared file.
+    token: str = field(default="", repr=False)
+    #: Largest request body the write endpoint accepts, in bytes.
+    max_upload_bytes: int = 20_000_000
 
     def replace(self, **changes: Any) -> Settings:
         """A copy with some fields changed."""
         return dataclasses.replace(self, **changes)
 
 
-_INT_FIELDS = {"max_document_bytes", "max_container_bytes", "batch_size", "min_body_chars", "port"}
+_INT_FIELDS = {
+    "max_document_bytes",
+    "max_container_bytes",
+    "batch_size",
+    "min_body_chars",
+    "port",
+    "max_upload_bytes",
+}
 
 
 def _coerce(name: str, value: Any) -> Any:

@@ -30,11 +30,21 @@ from parallax.clean.html_meta import plain_text, read_metadata, text_key
 from parallax.errors import InputError
 from parallax.model import CleanDocument, OffsetMap
 
-__all__ = ["MAX_HTML_CHARS", "clean_html", "drop_furniture", "extract_body", "furniture_kind"]
+__all__ = [
+    "MAX_HTML_CHARS",
+    "MAX_HTML_ELEMENTS",
+    "clean_html",
+    "drop_furniture",
+    "extract_body",
+    "furniture_kind",
+]
 
 #: Largest HTML accepted, in characters. Ingest applies the configured byte limit first; this
 #: guards direct callers from pathological inputs.
 MAX_HTML_CHARS = 20_000_000
+#: Most elements a page may have. Extraction costs about linear time per element (~150 us here),
+#: so this bounds the time one page can take; news pages have a few thousand.
+MAX_HTML_ELEMENTS = 100_000
 
 _WS = re.compile(r"\s+")
 
@@ -63,6 +73,13 @@ def clean_html(html: str, fields: Mapping[str, Any] | None = None) -> CleanDocum
             "no-article-text",
             "the page could not be parsed as HTML (it may be a fragment or another format); "
             "pass the article as plain text or as a full HTML page",
+        )
+    elements = sum(1 for _ in tree.iter())
+    if elements > MAX_HTML_ELEMENTS:
+        raise InputError(
+            "oversized",
+            f"the HTML page has {elements:,} elements, more than the {MAX_HTML_ELEMENTS:,} that "
+            "Parallax extracts text from; save the article's own page, or pass its text",
         )
     metadata = read_metadata(tree, fields)
     body = extract_body(tree, url=metadata.url, title=metadata.title, subtitle=metadata.subtitle)

@@ -260,15 +260,17 @@ def _ld_types(node: dict[str, Any]) -> set[str]:
     return {str(x).lower() for x in types if x}
 
 
-def _ld_text(value: Any) -> str | None:
+def _ld_text(value: Any, depth: int = 0) -> str | None:
     """A name out of a JSON-LD value: a string, ``{"name": ...}`` or a list of those."""
+    if depth > 8:
+        return None  # hostile nesting ([[[[...]]]]) must not exhaust the recursion limit
     if isinstance(value, str):
         # Script text is not entity-decoded by the HTML parser; "&amp;" in JSON-LD means "&".
         return html_entities.unescape(value).strip() or None
     if isinstance(value, dict):
-        return _ld_text(value.get("name") or value.get("@value"))
+        return _ld_text(value.get("name") or value.get("@value"), depth + 1)
     if isinstance(value, list):
-        names = [n for n in (_ld_text(v) for v in value[:20]) if n]
+        names = [n for n in (_ld_text(v, depth + 1) for v in value[:20]) if n]
         return "; ".join(dict.fromkeys(names)) or None
     return None
 

@@ -162,15 +162,20 @@ TIMER = re.compile(
     r"(?:\s*(?:min|mins|minutes))?",
     re.IGNORECASE,
 )
+# Possessive quantifiers (*+, ++) and atomic groups keep these linear: the earlier forms let a
+# run of digits or spaces be split many ways, so a short line such as "5 comments 111...1x"
+# took exponential time to fail (found by tests/reliability).
 COUNTER = re.compile(
-    r"(?:(?:reading time|read time|time to read|estimated reading time)\s*:?\s*)?"
-    r"(?:\d+\s*(?:-\s*\d+\s*)?(?:min(?:ute)?s?|mins?|m)\.?\s*(?:read|reading|watch|listen)\b"
-    r"|(?:\d[\d,.]*\s*[km]?\s*(?:comments?|views?|shares?|likes?|reads?|reactions?|replies|"
+    r"(?:(?:reading time|read time|time to read|estimated reading time)\s*+:?\s*+)?"
+    r"(?:\d++\s*+(?:-\s*+\d++\s*+)?(?:min(?:ute)?s?|mins?|m)\.?\s*+(?:read|reading|watch|listen)\b"
+    r"|(?:\d[\d,.]*+\s*+[km]?\s*+(?:comments?|views?|shares?|likes?|reads?|reactions?|replies|"
     r"responses|votes?|photos?|images?|pictures|videos?|followers|subscribers|fans)))"
-    r"(?:[\s|•·,/]*(?:\d[\d,.]*\s*[km]?|\d[\d,.]*\s*[km]?\s*(?:comments?|views?|shares?|likes?)))*",
+    r"(?>[\s|•·,/]*+\d[\d,.]*+\s*+[km]?(?:\s*+(?:comments?|views?|shares?|likes?))?)*",
     re.IGNORECASE,
 )
-READING_TIME = re.compile(r"(?:reading|read) time\s*:?\s*\d+|\d+\s*min(?:ute)?s?\.? read", re.I)
+READING_TIME = re.compile(
+    r"(?:reading|read) time\s*+:?\s*+\d|(?<!\d)\d++\s*+min(?:ute)?s?\.? read", re.I
+)
 NUMBERS_ONLY = re.compile(r"\d[\d,.]*[kKmM]?(?:[\s|·•]+\d[\d,.]*[kKmM]?){0,4}")
 GALLERY = re.compile(
     r"(?:(?:next|prev|previous|back)\s+)?(?:image|photo|picture|slide|item)?\s*\d+\s*(?:of|/)\s*\d+"

@@ -11,6 +11,7 @@ articles are added.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import math
 from collections import Counter
@@ -76,7 +77,12 @@ def _sigmoid(x: float) -> float:
 
 @dataclass
 class EventGroup:
-    """An event as the clusterer sees it: its members' features aggregated."""
+    """An event as the clusterer sees it: its members' features aggregated.
+
+    What the score reads (centroid, core actors and places, nearest day) is cached and kept
+    current on `add`, so scoring an article against a large event costs no more than against a
+    small one: the clustering cost per article stays flat as events grow.
+    """
 
     event_id: str
     members: list[str] = field(default_factory=list)
@@ -85,6 +91,9 @@ class EventGroup:
     places: Counter[str] = field(default_factory=Counter)
     days: list[date] = field(default_factory=list)
     occasions: Counter[Occasion] = field(default_factory=Counter)
+    _centroid: Vectors | None = field(default=None, repr=False, compare=False)
+    _cores: dict[int, set[str]] = field(default_factory=dict, repr=False, compare=False)
+    _sorted_days: list[date] = field(default_factory=list, repr=False, compare=False)
 
     def add(self, f: EventFeatures) -> None:
         """Fold one member's features in."""
@@ -96,18 +105,35 @@ class EventGroup:
         self.places.update(f.places)
         if f.when is not None:
             self.days.append(f.when)
+            bisect.insort(self._sorted_days, f.when)
         if f.occasion is not None:
             self.occasions[f.occasion] += 1
+        self._centroid = None
+        self._cores.clear()
 
     def centroid(self) -> Vectors:
         """Unit mean vector of the members."""
-        norm = float(np.linalg.norm(self.vector_sum))
-        return self.vector_sum / norm if norm else self.vector_sum
+        if self._centroid is None:
+            norm = float(np.linalg.norm(self.vector_sum))
+            self._centroid = self.vector_sum / norm if norm else self.vector_sum
+        return self._centroid
 
     def core(self, counts: Counter[str]) -> set[str]:
         """Keys carried by at least half of the members."""
-        need = max(1, math.ceil(len(self.members) / 2))
-        return {k for k, n in counts.items() if n >= need}
+        cached = self._cores.get(id(counts))
+        if cached is None:
+            need = max(1, math.ceil(len(self.members) / 2))
+            cached = self._cores[id(counts)] = {k for k, n in counts.items() if n >= need}
+        return cached
+
+    def days_apart(self, day: date) -> int | None:
+        """Days from ``day`` to the nearest member's day (``None`` when no member is dated)."""
+        ordered = self._sorted_days
+        if not ordered:
+            return None
+        i = bisect.bisect_left(ordered, day)
+        near = [ordered[j] for j in (i - 1, i) if 0 <= j < len(ordered)]
+        return min(abs((day - d).days) for d in near)
 
     def occasion(self) -> Occasion | None:
         """The occasion most members name (ties: the first in sort order)."""
@@ -126,8 +152,8 @@ def event_score(f: EventFeatures, group: EventGroup, model: EventModel) -> float
     score = float(np.dot(f.vector, group.centroid()))
     score += model.actor_weight * _jaccard(f.actors, group.core(group.actors))
     score += model.place_weight * _jaccard(f.places, group.core(group.places))
-    if f.when is not None and group.days:
-        apart = min(abs((f.when - d).days) for d in group.days)
+    apart = group.days_apart(f.when) if f.when is not None else None
+    if apart is not None:
         score -= model.day_penalty * min(apart, model.max_days)
     theirs = group.occasion()
     if f.occasion is not None and theirs is not None:

@@ -545,9 +545,14 @@ def _first_text(find: Callable[[str], Any], keys: Iterable[str]) -> tuple[str, s
     return None
 
 
-def _field_value(value: Any, name: str) -> str | None:
+#: Nesting followed inside a metadata value (``{"author": [{"name": ...}]}`` is two levels);
+#: deeper values are unusable, so a hostile record cannot exhaust the recursion limit.
+MAX_FIELD_DEPTH = 8
+
+
+def _field_value(value: Any, name: str, depth: int = 0) -> str | None:
     """A record value as a metadata string, or ``None`` when it is absent or unusable."""
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, bool) or value is None or depth > MAX_FIELD_DEPTH:
         return None
     if isinstance(value, str):
         value = value.strip()
@@ -558,12 +563,12 @@ def _field_value(value: Any, name: str) -> str | None:
         return str(value)
     if isinstance(value, dict):
         for key in ("name", "title", "url", "href", "value", "text"):
-            inner = _field_value(value.get(key), name)
+            inner = _field_value(value.get(key), name, depth + 1)
             if inner is not None:
                 return inner
         return None
     if isinstance(value, list):
-        parts = [p for p in (_field_value(v, name) for v in value) if p is not None]
+        parts = [p for p in (_field_value(v, name, depth + 1) for v in value) if p is not None]
         parts = list(dict.fromkeys(parts))
         return ", ".join(parts) if parts else None
     return None
@@ -776,7 +781,15 @@ def _read_feed(
     if not data.strip():
         raise _empty("the file")
     # A stream, never a string: feedparser fetches URLs and opens paths given as strings.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except Exception as exc:  # any parser failure on hostile bytes is this file's problem only
+        # feedparser's fallback parser raises ValueError on "&#99999999;" (found by fuzzing).
+        raise InputError(
+            "malformed-feed",
+            f"the feed could not be parsed ({type(exc).__name__}: {_one_line(str(exc))}); check "
+            "that it is RSS or Atom XML",
+        ) from None
     if not parsed.entries:
         if parsed.get("bozo"):
             problem = _one_line(str(parsed.get("bozo_exception", "")))

@@ -3,11 +3,22 @@
 ``/articles`` renders `articles_view` as HTML, ``/articles.json`` returns the same dict. Article
 text is untrusted: templates autoescape everything, and a strict Content-Security-Policy forbids
 inline scripts and any origin but our own.
+
+The one write endpoint, ``POST /api/ingest``, is off unless a token is configured
+(``PARALLAX_TOKEN``); then it needs ``Authorization: Bearer <token>`` (compared in constant
+time), caps the request body at ``max_upload_bytes`` and stores uploads under names it makes
+itself, so no request can choose a path on the server. See SECURITY.md.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import tempfile
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from email import policy
+from email.parser import BytesParser
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +26,12 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from parallax import __version__
 from parallax.api.views import NotFound, article_view, articles_view, rejections_view
+from parallax.ingest import ingest_paths
+from parallax.settings import Settings
 from parallax.store import Store, open_store
 
 HERE = Path(__file__).parent
@@ -31,7 +45,158 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+
+#: Longest request target (path and query) served; longer ones get 414. The HTTP parser in use
+#: (httptools) sets no limit of its own.
+MAX_TARGET_BYTES = 8_192
+#: Most header bytes a request may carry; more gets 431.
+MAX_HEADER_BYTES = 32_768
+#: Most files one upload request may carry.
+MAX_UPLOAD_FILES = 200
+#: Longest uploaded file name, in UTF-8 bytes.
+MAX_NAME_BYTES = 200
+
+
+class UploadRejected(Exception):
+    """A write request refused before anything was stored; ``status`` is the HTTP code."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: the name the client gave (checked) and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def token_matches(header: str | None, token: str) -> bool:
+    """Whether an ``Authorization`` header carries ``Bearer <token>``, compared in constant time.
+
+    The header arrives decoded as latin-1 (each byte one character), so encoding it back gives
+    the raw bytes, compared with the token's UTF-8 bytes.
+    """
+    if not token or not header:
+        return False
+    scheme, _, given = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        return False
+    try:
+        raw = given.strip().encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return hmac.compare_digest(raw, token.encode("utf-8"))
+
+
+def safe_upload_name(filename: str | None) -> str:
+    """The uploaded file's name if it is a plain file name, else `UploadRejected` (400).
+
+    Names with folders (``../x``, ``a/b``, ``C:\\x``), hidden names, control characters and
+    overlong names are refused rather than rewritten, so the client learns what happened.
+    """
+    if not filename:
+        raise UploadRejected(400, "every uploaded part needs a file name (filename=...)")
+    if "/" in filename or "\\" in filename or filename in (".", ".."):
+        raise UploadRejected(
+            400, f"file name {filename[:80]!r} contains a folder; send plain file names"
+        )
+    if filename.startswith(".") or any(ord(c) < 32 or ord(c) == 127 for c in filename):
+        raise UploadRejected(
+            400, f"file name {filename[:80]!r} is hidden or holds control characters"
+        )
+    if len(filename.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise UploadRejected(400, f"file names may be at most {MAX_NAME_BYTES} bytes long")
+    return filename
+
+
+def parse_multipart(content_type: str, body: bytes) -> list[Upload]:
+    """The files of a ``multipart/form-data`` body (parts named ``file``); `UploadRejected`
+    (400) for a body that is not well-formed multipart or holds anything else."""
+    try:
+        header = content_type.encode("latin-1")
+    except UnicodeEncodeError:
+        raise UploadRejected(400, "the Content-Type header is not valid") from None
+    message = BytesParser(policy=policy.HTTP).parsebytes(
+        b"Content-Type: " + header + b"\r\n\r\n" + body
+    )
+    if message.defects or not message.is_multipart():
+        problems = ", ".join(sorted({type(d).__name__ for d in message.defects})) or "no parts"
+        raise UploadRejected(
+            400, f"the body is not well-formed multipart/form-data ({problems}); send the files "
+            "as multipart form fields named 'file'"
+        )
+    uploads: list[Upload] = []
+    for part in message.iter_parts():
+        if part.defects or part.is_multipart():
+            raise UploadRejected(400, "a part of the multipart body is malformed")
+        if part.get_content_disposition() != "form-data":
+            raise UploadRejected(400, "every part needs Content-Disposition: form-data")
+        field_name = part.get_param("name", header="content-disposition")
+        if field_name not in ("file", "files"):
+            raise UploadRejected(400, f"unexpected form field {str(field_name)[:40]!r}; "
+                                 "send files in fields named 'file'")
+        payload = part.get_payload(decode=True)
+        data = payload if isinstance(payload, bytes) else b""
+        uploads.append(Upload(safe_upload_name(part.get_filename()), data))
+        if len(uploads) > MAX_UPLOAD_FILES:
+            raise UploadRejected(413, f"at most {MAX_UPLOAD_FILES} files per request")
+    if not uploads:
+        raise UploadRejected(400, "the request holds no files; send them in fields named 'file'")
+    return uploads
+
+
+async def read_capped_body(request: Request, limit: int) -> bytes:
+    """The request body, or `UploadRejected` (413) as soon as it passes ``limit`` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.strip().isdigit():
+            raise UploadRejected(400, "the Content-Length header is not a number")
+        if int(declared) > limit:
+            raise UploadRejected(
+                413, f"the upload is larger than max_upload_bytes ({limit:,} bytes); send "
+                "fewer files per request or raise the setting"
+            )
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise UploadRejected(
+                413, f"the upload is larger than max_upload_bytes ({limit:,} bytes); send "
+                "fewer files per request or raise the setting"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _upload_root(db: str | Store) -> Path:
+    """Where uploaded files are kept: beside a database file, else in a temporary folder."""
+    path = db if isinstance(db, str) else getattr(db, "path", None)
+    if isinstance(path, str) and path != ":memory:" and "://" not in path:
+        return Path(f"{path}.uploads")
+    return Path(tempfile.gettempdir()) / "parallax-uploads"
+
+
+def store_uploads(root: Path, uploads: list[Upload]) -> list[Path]:
+    """Write uploads under ``root/<content hash>/<name>``: the same file sent twice lands on
+    the same path (so ingest finds it unchanged), and no client-chosen path is ever used."""
+    paths: list[Path] = []
+    for upload in uploads:
+        folder = root / hashlib.sha256(upload.data).hexdigest()[:24]
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / upload.name
+        if folder.resolve() != target.resolve().parent:
+            raise UploadRejected(400, f"file name {upload.name[:80]!r} is not a plain name")
+        target.write_bytes(upload.data)
+        paths.append(target)
+    return paths
 
 
 def _templates() -> Environment:
@@ -45,9 +210,16 @@ def _templates() -> Environment:
     return env
 
 
-def create_app(db: str | Store) -> FastAPI:
-    """The app over one store (a path/URL to open, or an open store the caller owns)."""
+def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
+    """The app over one store (a path/URL to open, or an open store the caller owns).
+
+    ``settings`` supply the write token and upload limits (default: none, writes disabled) and
+    the limits ingest applies to uploads.
+    """
+    if settings is None:
+        settings = Settings(db=db if isinstance(db, str) else "parallax.db")
     store = open_store(db) if isinstance(db, str) else db
+    upload_root = _upload_root(db)
     templates = _templates()
     app = FastAPI(
         title="Parallax",
@@ -65,7 +237,19 @@ def create_app(db: str | Store) -> FastAPI:
     async def security_headers(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        response = await call_next(request)
+        scope = request.scope
+        target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"")
+        if target > MAX_TARGET_BYTES:
+            response: Response = JSONResponse(
+                {"error": f"the URL is longer than {MAX_TARGET_BYTES:,} bytes"}, status_code=414
+            )
+        elif sum(len(k) + len(v) for k, v in scope.get("headers", [])) > MAX_HEADER_BYTES:
+            response = JSONResponse(
+                {"error": f"the request headers exceed {MAX_HEADER_BYTES:,} bytes"},
+                status_code=431,
+            )
+        else:
+            response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
@@ -128,6 +312,55 @@ def create_app(db: str | Store) -> FastAPI:
     @app.get("/rejections.json", summary="Inputs that did not become articles, with reasons")
     def rejections_json() -> dict[str, Any]:
         return rejections_view(store)
+
+    @app.post(
+        "/api/ingest",
+        summary="Ingest uploaded article files (needs the configured token)",
+        responses={
+            401: {"description": "missing or wrong bearer token"},
+            403: {"description": "writes are disabled: no token is configured"},
+            413: {"description": "the body is larger than max_upload_bytes"},
+        },
+    )
+    async def api_ingest(request: Request) -> Response:
+        """Multipart upload of article files (fields named ``file``), ingested like
+        ``parallax ingest``; returns the ingest summary. Run ``parallax analyze`` after."""
+        if not settings.token:
+            return JSONResponse(
+                {
+                    "error": "writes are disabled on this server: set PARALLAX_TOKEN (or token "
+                    "in parallax.toml) and restart `parallax serve` to enable POST /api/ingest"
+                },
+                status_code=403,
+            )
+        if not token_matches(request.headers.get("authorization"), settings.token):
+            return JSONResponse(
+                {"error": "missing or wrong token: send `Authorization: Bearer <token>`"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        content_type = request.headers.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+            return JSONResponse(
+                {"error": "send the files as multipart/form-data (curl -F file=@story.txt)"},
+                status_code=415,
+            )
+        try:
+            body = await read_capped_body(request, settings.max_upload_bytes)
+            uploads = parse_multipart(content_type, body)
+            del body
+            paths = await run_in_threadpool(store_uploads, upload_root, uploads)
+        except UploadRejected as exc:
+            return JSONResponse({"error": exc.message}, status_code=exc.status)
+        except OSError as exc:
+            return JSONResponse(
+                {"error": f"the server could not store the upload ({exc.strerror or exc})"},
+                status_code=507,
+            )
+        report = await run_in_threadpool(
+            ingest_paths, [str(p) for p in paths], store, settings
+        )
+        return JSONResponse(report.as_dict())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
