@@ -57,6 +57,11 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
         }
         for p in store.provenance(article.article_id)
     ]
+    # Imported here: the page modules import NotFound from this one.
+    from parallax.api.actors import article_marks
+
+    # quotes (with speaker and cue spans), entity mentions and the article's event
+    record.update(article_marks(store, article))
     return record
 
 

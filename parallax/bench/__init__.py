@@ -154,51 +154,11 @@ def run_bench(data: Path, limit: int | None = None) -> int:
             _table("HTML extraction, scrapinghub benchmark pages", bench_html(data, limit))
         )
     console.print(_clustering_table(load_records(data, limit)))
-    console.print(_quotes_table(load_records(data, 200 if limit is None else limit)))
+    from parallax.bench.quotes import quotes_table
+
+    records = load_records(data, 200 if limit is None else limit)
+    console.print(quotes_table([str(r.get("content_original") or "") for r in records]))
     return 0
-
-
-def _quotes_table(records: list[dict[str, Any]]) -> Table:
-    """Throughput of the quote stage (extraction) and of statement alignment."""
-    from parallax.statements.align import QuoteItem, align
-    from parallax.statements.quotes import extract_many
-
-    items = [(f"a{i}", str(r.get("content_original") or "")) for i, r in enumerate(records)]
-    found: list[list[Any]] = []
-    extract = timed("quotes", len(items), lambda: found.extend(extract_many(items)))
-    quotes = [q for qs in found for q in qs]
-    table = Table(title=f"Quote stage, AllSides corpus ({len(items)} articles)")
-    for column in ("step", "articles/s", "quotes/s", "quotes", "seconds"):
-        table.add_column(column, justify="left" if column == "step" else "right")
-    table.add_row(
-        "extract quotes (spaCy + rules)",
-        f"{extract.per_second:.1f}",
-        f"{len(quotes) / extract.seconds:.1f}" if extract.seconds else "-",
-        str(len(quotes)),
-        f"{extract.seconds:.2f}",
-    )
-
-    def statements() -> None:
-        from parallax.nlp.embeddings import load_embedder
-
-        vectors = load_embedder().encode([q.text for q in quotes])
-        align(
-            [
-                QuoteItem(q.quote_id, q.article_id, q.kind, q.text, q.speaker.entity_id,
-                          None, None, q.start, vectors[i], end=q.end)
-                for i, q in enumerate(quotes)
-            ]
-        )
-
-    aligned = timed("statements", len(quotes), statements)
-    table.add_row(
-        "embed + align into statements",
-        f"{len(items) / aligned.seconds:.1f}" if aligned.seconds else "-",
-        f"{aligned.per_second:.1f}",
-        str(len(quotes)),
-        f"{aligned.seconds:.2f}",
-    )
-    return table
 
 
 def _clustering_table(records: list[dict[str, Any]]) -> Table:

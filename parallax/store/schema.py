@@ -209,6 +209,29 @@ MIGRATIONS: tuple[str, ...] = (
         type       TEXT
     );
     """,
+    # 6: full-text search over article titles and bodies. The index keeps its own copy of the
+    # text keyed by article id (not an external-content table keyed by rowid, which VACUUM may
+    # renumber); triggers keep it in step with every insert, update and delete of an article.
+    """
+    CREATE VIRTUAL TABLE article_search USING fts5(
+        article_id UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    INSERT INTO article_search (article_id, title, body)
+        SELECT article_id, coalesce(title, ''), body FROM articles;
+    CREATE TRIGGER article_search_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO article_search (article_id, title, body)
+        VALUES (new.article_id, coalesce(new.title, ''), new.body);
+    END;
+    CREATE TRIGGER article_search_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM article_search WHERE article_id = old.article_id;
+    END;
+    CREATE TRIGGER article_search_update AFTER UPDATE OF article_id, title, body ON articles
+    BEGIN
+        DELETE FROM article_search WHERE article_id = old.article_id;
+        INSERT INTO article_search (article_id, title, body)
+        VALUES (new.article_id, coalesce(new.title, ''), new.body);
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

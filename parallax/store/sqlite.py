@@ -28,6 +28,7 @@ from parallax.model import (
     outlet_key,
 )
 from parallax.store.analysis import AnalysisQueries
+from parallax.store.pages import PageQueries
 from parallax.store.schema import MIGRATIONS, SCHEMA_VERSION
 from parallax.store.statements import StatementQueries
 
@@ -131,7 +132,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore(AnalysisQueries, StatementQueries):
+class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries):
     """Articles, inputs, rejections and provenance in one SQLite file.
 
     Use as a context manager or call `close`. Writes happen inside `transaction()`; reads may

@@ -29,10 +29,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 
 from parallax import __version__
-from parallax.api.views import NotFound, article_view, articles_view, rejections_view
+from parallax.api.views import articles_view, rejections_view
 from parallax.ingest import ingest_paths
 from parallax.settings import Settings
 from parallax.store import Store, open_store
+from parallax.web.pages import pages_router
 
 HERE = Path(__file__).parent
 
@@ -232,6 +233,9 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
     )
     app.state.store = store
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    # The pages router serves "/" (stories), stories, events, actors, search and the
+    # highlighted article page; the routes below serve the article list, rejections and ingest.
+    app.include_router(pages_router(store))
 
     @app.middleware("http")
     async def security_headers(
@@ -258,21 +262,6 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
         html = templates.get_template(template).render(data=data)
         return HTMLResponse(html, status_code=status)
 
-    def not_found(exc: NotFound, as_json: bool) -> Response:
-        if as_json:
-            return JSONResponse({"error": str(exc)}, status_code=404)
-        return page("error.html", {"error": str(exc)}, status=404)
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(
-        outlet: str | None = None,
-        limit: int = Query(100, ge=1, le=1000),
-        offset: int = Query(0, ge=0),
-    ) -> Response:
-        return page(
-            "articles.html", articles_view(store, outlet=outlet, limit=limit, offset=offset)
-        )
-
     @app.get("/articles", response_class=HTMLResponse, summary="Articles (HTML)")
     def articles_html(
         outlet: str | None = None,
@@ -290,20 +279,6 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
         offset: int = Query(0, ge=0),
     ) -> dict[str, Any]:
         return articles_view(store, outlet=outlet, limit=limit, offset=offset)
-
-    @app.get("/articles/{article_id}.json", summary="One article with evidence and offsets")
-    def article_json(article_id: str) -> Response:
-        try:
-            return JSONResponse(article_view(store, article_id))
-        except NotFound as exc:
-            return not_found(exc, as_json=True)
-
-    @app.get("/articles/{article_id}", response_class=HTMLResponse, summary="One article (HTML)")
-    def article_html(article_id: str) -> Response:
-        try:
-            return page("article.html", article_view(store, article_id))
-        except NotFound as exc:
-            return not_found(exc, as_json=False)
 
     @app.get("/rejections", response_class=HTMLResponse, summary="Rejected inputs (HTML)")
     def rejections_html() -> Response:
