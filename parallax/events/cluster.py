@@ -29,20 +29,23 @@ from parallax.nlp.embeddings import Vectors
 class EventModel:
     """The weights of the event score.
 
-    The defaults are set by hand, not yet chosen on dev data: `parallax.eval.event_tuning`
-    finds the dev events of the gold sets best served by threshold 0.40, day penalty 0.005 up
-    to 30 days, actor weight 0.3 and occasion penalty 0.3, but that model merges occasions a
-    day apart into one event (Giveme5W1H's gold events are topic-sized). Reconciling the two
-    notions of an event is open work (issue 3).
+    Chosen on the dev events of the gold sets (`parallax.eval.event_tuning`): among the grid's
+    combinations that keep apart the occasions of the bundled demo story (the acceptance test of
+    issue 3: a meeting, a press conference a day later, a summit in November), the best mean dev
+    B-cubed F1. Days apart are weighed on a log curve: the first days after an event separate
+    occasions, weeks later add little more, so long-running coverage is not cut. Dev ties were
+    broken towards no cap on the days weighed (``max_days`` 365 over 30).
     """
 
-    threshold: float = 0.62
+    threshold: float = 0.45
     actor_weight: float = 0.15
     place_weight: float = 0.05
     occasion_match: float = 0.05
-    occasion_conflict: float = 0.20
-    day_penalty: float = 0.02
-    max_days: int = 30
+    occasion_conflict: float = 0.30
+    day_penalty: float = 0.04
+    max_days: int = 365
+    #: "log": penalty = day_penalty * ln(1 + days); "linear": day_penalty * days.
+    day_curve: str = "log"
     neighbours: int = 20
 
 
@@ -154,7 +157,8 @@ def event_score(f: EventFeatures, group: EventGroup, model: EventModel) -> float
     score += model.place_weight * _jaccard(f.places, group.core(group.places))
     apart = group.days_apart(f.when) if f.when is not None else None
     if apart is not None:
-        score -= model.day_penalty * min(apart, model.max_days)
+        days = min(apart, model.max_days)
+        score -= model.day_penalty * (math.log1p(days) if model.day_curve == "log" else days)
     theirs = group.occasion()
     if f.occasion is not None and theirs is not None:
         if f.occasion.kind != theirs.kind or (

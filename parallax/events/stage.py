@@ -220,6 +220,7 @@ class Stories:
             occasion_conflict=0.0,
             day_penalty=self.model.day_penalty,
             max_days=self.model.max_days,
+            day_curve="linear",
         )
         chains = EventClusterer(as_events, prefix="st_")
         known = sorted(

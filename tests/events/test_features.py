@@ -66,8 +66,9 @@ def test_clusters_follow_content_time_and_occasion() -> None:
         feature("a2", [1, 0.12, 0], 1, "summit"),
         feature("b1", [0, 1, 0.1], 2),
         feature("b2", [0.05, 1, 0.1], 3),
-        # same content as a*, but a different occasion and four weeks later
-        feature("c1", [1, 0.1, 0.02], 29, "interview"),
+        # close to a* (cosine 0.86, as leads on one subject are), but a different occasion four
+        # weeks later
+        feature("c1", [1, 0.1, 0.6], 29, "interview"),
     ]
     labels = {m.article_id: m.event_id for m in cluster(fs, EventModel())}
     assert labels["a1"] == labels["a2"] and labels["b1"] == labels["b2"]
