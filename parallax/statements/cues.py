@@ -92,6 +92,11 @@ SPEECH_VERBS: frozenset[str] = frozenset(
         "retort",
         "scoff",
         "shout",
+        "yell",
+        "scream",
+        "chant",
+        "exclaim",
+        "plead",
         "cry",
         "whisper",
         "announce",
@@ -171,6 +176,12 @@ CONTENT_OBJECT_VERBS: frozenset[str] = frozenset(
 
 #: Verbs that introduce indirect speech with a clause ("said (that) ...").
 CLAUSE_VERBS: frozenset[str] = SPEECH_VERBS - NAMING_VERBS
+
+#: Nouns for what someone said: their possessor is the speaker ("her response was blunt").
+SPEECH_NOUNS: frozenset[str] = frozenset(
+    {"response", "reply", "answer", "message", "statement", "remarks", "comment", "comments",
+     "words", "retort", "verdict", "assessment", "view", "take", "explanation", "warning"}
+)  # fmt: skip
 
 #: Pronouns that can stand for a speaker, by what they may refer to.
 PERSON_PRONOUNS: frozenset[str] = frozenset({"he", "she", "him", "her"})

@@ -8,16 +8,27 @@ How a quote is found:
   each paragraph's piece is its own `Quote` with the same speaker and cue.
 - A quoted span that stands as a clause of its own (at the start of a sentence, after a colon
   or a comma, right after a verb of saying, or a capitalised sentence) is ``direct``; a short
-  fragment inside the outlet's own sentence is ``partial``; a title-cased name in marks is not
-  a quote.
-- A direct quote is attributed by the verb of saying right after it (``"A," he said``), else the
-  nearest one before it in its sentence (``He said: "A"``, the second half of a split quote),
-  else, after a colon, by the verb of that sentence (``The Kremlin leader was blunt: "A"``)
-  with its subject or the person the sentence before names. With no attribution it takes the
-  speaker of the quote before it in the paragraph, the person the sentence before names, or
-  the previous paragraph's speaker (rule ``previous``), else it stays unknown.
+  fragment inside the outlet's own sentence is ``partial``; a title-cased name or a nickname
+  in marks is not a quote.
+- Layout attributes some quotes without a verb: a transcript line opens with the speaker's
+  label in capitals (``"PENCE: Well, ...``; the label is not content and starts a new turn),
+  and a dash byline closes the paragraph (``"A." ― Jane Doe``).
+- A direct quote is attributed by the verb of saying right after it (``"A," he said``; after a
+  period inside the marks only by a sentence that is nothing but an attribution: ``"A." Smith
+  said on Monday.``), by a person named right after a comma-ended quote whatever the verb
+  (``"A," Jones laughed``), else the nearest verb of saying before it in its sentence
+  (``He said: "A"``, the second half of a split quote), else, after a colon (also one that
+  ends the paragraph before), by the verb of that sentence (``The Kremlin leader was blunt:
+  "A"``) with its subject, a name alone before the colon, or the person the sentence before
+  names. With no attribution it takes the speaker of the quote before it in the paragraph, the
+  person (or "he"/"she") the sentence before has as subject, the previous paragraph's speaker
+  or the subject of its last sentence (rule ``previous``), else it stays unknown.
 - A partial quote takes the speaker of its sentence: the verb of saying that governs it or the
-  nearest one.
+  nearest one, else the subject of the verb it hangs from (``Reid has gone after Trump as a
+  "con artist"``).
+- A subject is never a word of another line: a heading or page furniture that the parse runs
+  into the next paragraph ("Trump's Role in the Proposal") is not a speaker, and reported
+  speech is cut to its cue's paragraph.
 - Indirect speech is a verb of saying with a clause (``X said (that) ...``, ``X insisted ...``),
   an object for verbs such as deny and confirm, or ``according to X, ...``; the content is the
   clause.
@@ -34,10 +45,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from parallax.entities import fold
 from parallax.model import Quote, Span, Speaker, quote_id
 from parallax.statements.cues import (
     CLAUSE_VERBS,
     CONTENT_OBJECT_VERBS,
+    SPEECH_NOUNS,
     speech_lemma,
 )
 from parallax.statements.speakers import (
@@ -45,6 +58,7 @@ from parallax.statements.speakers import (
     SUBJECT_DEPS,
     SpeakerContext,
     build_context,
+    resolve_name,
     resolve_subject,
 )
 
@@ -65,6 +79,10 @@ _ABBREVIATIONS = frozenset(
         "gov",
         "jr",
         "sr",
+        "del",
+        "adm",
+        "atty",
+        "supt",
         "lt",
         "col",
         "sgt",
@@ -99,6 +117,12 @@ _ABBREVIATIONS = frozenset(
 # How many tokens after a quote the attribution may take (", Scott Pruitt, the Republican
 # attorney general of Oklahoma, one of the states suing the EPA, said").
 _TRAILING_TOKENS = 25
+# At most this many words in a sentence that only attributes the quote before it.
+_BARE_TOKENS = 14
+# Dependents of a verb of saying that carry content of its own.
+_CONTENT_DEPS = frozenset({"ccomp", "dobj", "xcomp", "attr", "oprd"})
+# Verbs of saying whose object is the hearer, not what was said ("told reporters").
+_HEARER_VERBS = frozenset({"tell", "inform", "assure", "reassure", "notify", "advise", "ask"})
 _KIND_FACTOR = {"direct": 1.0, "partial": 0.9, "indirect": 0.85}
 _UNCLOSED_FACTOR = 0.8
 _UNKNOWN = Speaker(None, None, None, "unknown")
@@ -116,6 +140,8 @@ class Region:
     closed: bool
     #: Continues the quote left open at the end of the previous paragraph.
     continued: bool
+    #: A transcript's speaker label ("PENCE:") that opens the quoted text, when there is one.
+    label: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +187,41 @@ def _pair_double(body: str, p0: int, p1: int) -> list[tuple[int, int, bool]]:
     return pairs
 
 
+# A transcript's speaker label: one to three words in capitals and a colon ("PENCE: Well, ...",
+# "SEN. JOHN SMITH: ...").
+_TRANSCRIPT_LABEL = re.compile(
+    r"(?P<label>[A-Z][A-Z.'’-]*[A-Z.](?: [A-Z][A-Z.'’-]*[A-Z.]){0,2}):[ \t]+(?=\S)"
+)
+# Capitalised labels that head a line without naming who speaks.
+_NOT_SPEAKER_LABELS = frozenset(
+    {
+        "update",
+        "updated",
+        "editor note",
+        "editors note",
+        "clarification",
+        "correction",
+        "watch",
+        "read",
+        "read more",
+        "related",
+        "breaking",
+        "breaking news",
+        "note",
+        "photos",
+        "video",
+        "live",
+        "warning",
+        "alert",
+        "source",
+        "sources",
+        "exclusive",
+        "opinion",
+        "analysis",
+        "p s",
+    }
+)
+
 _SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))‘(?=\w)(?P<content>[^‘’\n]*?[\w.,!?])’(?!\w)")
 
 
@@ -194,8 +255,14 @@ def find_regions(body: str) -> list[Region]:
             while end > start and (body[end - 1].isspace() or body[end - 1] == ","):
                 end -= 1
             continued = left_open and n == 0 and o == p0
+            label = None
+            m = _TRANSCRIPT_LABEL.match(body, start, end)
+            if m is not None and fold(m.group("label")) not in _NOT_SPEAKER_LABELS:
+                # A transcript line: the label names the speaker; the words follow it.
+                label = (m.start("label"), m.end("label"))
+                start = m.end()
             if end > start:
-                regions.append(Region(o, c, start, end, index, closed, continued))
+                regions.append(Region(o, c, start, end, index, closed, continued, label))
         left_open = bool(pairs) and not pairs[-1][2]
     return regions
 
@@ -292,12 +359,35 @@ def _according_span(token: Any) -> Span:
 
 def _subject(token: Any, art: _Article, depth: int = 0) -> Any | None:
     """The subject of a cue verb, looking through "went on to say", "adding", "as saying"."""
-    for child in token.children:
-        if child.dep_ in SUBJECT_DEPS and not art.quoted(child.idx):
+    para = art.para_of(token.idx)
+    subjects = [c for c in token.children if c.dep_ in SUBJECT_DEPS and not art.quoted(c.idx)]
+    for child in subjects:
+        if art.para_of(child.idx) == para:
             return child
+    if subjects:
+        # The parse ran a heading line into the verb's sentence ("Trump's Role in the
+        # Proposal / The Russian president revealed ..."): the subject is the phrase that
+        # opens the verb's own paragraph, never a word of another line.
+        return _paragraph_subject(token, art, para)
+    head = token.head
+    if (
+        token.dep_ == "compound"
+        and head.i == token.i + 1
+        and head.pos_ == "PROPN"
+        and not art.quoted(head.idx)
+    ):
+        # "Said Ellis: ..." parsed as a name with "Said" in it: the inverted subject.
+        return head
     if depth >= 3 or token.head is token:
         return None
     head = token.head
+    if token.dep_ == "acl" and not art.quoted(head.idx):
+        if head.pos_ == "PROPN":
+            return head  # "Mary Jones, speaking to reporters, ...": the name the verb describes
+        # "responded with a statement saying ...": the subject of the verb the noun hangs from.
+        while head.dep_ in {"pobj", "dobj", "prep"} and head.head is not head:
+            head = head.head
+        return _subject(head, art, depth + 1) if _is_verb(head) and depth < 3 else None
     if token.dep_ == "pcomp" and head.lower_ == "as" and head.head is not head:
         # "Reuters quoted Peskov as saying": the speaker is the object of "quoted".
         for child in head.head.children:
@@ -309,15 +399,33 @@ def _subject(token: Any, art: _Article, depth: int = 0) -> Any | None:
     return None
 
 
+def _paragraph_subject(verb: Any, art: _Article, para: int) -> Any | None:
+    """The head of the noun phrase before ``verb`` in its paragraph whose own head lies in
+    another paragraph, if any."""
+    p0 = art.paras[para][0]
+    found = None
+    for t in art.tokens(p0, verb.idx):
+        if t.pos_ in {"NOUN", "PROPN", "PRON"} and art.para_of(t.head.idx) != para:
+            found = t
+    return found
+
+
 def _cue_of(token: Any, art: _Article) -> _Cue | None:
     """A cue at ``token``: a verb of saying (with its subject) or "according to" (with its
     object)."""
     obj = _according(token)
     if obj is not None:
         return _Cue(_according_span(token), obj)
-    if _is_verb(token) and speech_lemma(token.text) is not None:
+    if _is_verb(token) and (speech_lemma(token.text) is not None or _puts_it(token)):
         return _Cue(Span(token.idx, token.idx + len(token.text), token.text), _subject(token, art))
     return None
+
+
+def _puts_it(token: Any) -> bool:
+    """ "As Mary Jones put it, ..." / "Jones put it bluntly: ...": "put it" is a verb of saying."""
+    return token.lower_ in {"put", "puts", "putting"} and any(
+        c.dep_ == "dobj" and c.lower_ == "it" for c in token.children
+    )
 
 
 def _speaker(art: _Article, cue: _Cue) -> Speaker | None:
@@ -361,6 +469,21 @@ def _is_title(text: str) -> bool:
     )
 
 
+def _is_nickname(body: str, region: Region, text: str) -> bool:
+    """A capitalised word or two in marks between two parts of a name ('Marcia "Cia" Price')."""
+    words = text.split()
+    before = re.search(r"(\w+)[^\w\n]*$", body[max(0, region.open - 30) : region.open])
+    after = re.match(r"[^\w\n]*(\w+)", body[region.close + 1 : region.close + 30])
+    return (
+        len(words) <= 2
+        and all(w[:1].isupper() for w in words)
+        and before is not None
+        and after is not None
+        and before.group(1)[:1].isupper()
+        and after.group(1)[:1].isupper()
+    )
+
+
 def _kind(art: _Article, region: Region, para_start: int) -> str | None:
     """``direct``, ``partial``, or ``None`` for a span that is not a quote."""
     body = art.body
@@ -369,6 +492,8 @@ def _kind(art: _Article, region: Region, para_start: int) -> str | None:
     # Punctuation inside the marks ("Never," he added) is speech; a title has none.
     spoken = region.continued or body[region.end : region.end + 1] in {",", ".", "?", "!"}
     if (not spoken and _is_title(text)) or not re.search(r"\w", text):
+        return None
+    if not spoken and _is_nickname(body, region, text):
         return None
     before = body[para_start : region.open].rstrip()
     clause_start = (
@@ -380,7 +505,10 @@ def _kind(art: _Article, region: Region, para_start: int) -> str | None:
     prev_word = re.search(r"(\w+)\W*$", before)
     after_cue = prev_word is not None and speech_lemma(prev_word.group(1)) in CLAUSE_VERBS
     sentence_like = text[:1].isupper() and words >= 4 and text.rstrip('”’"')[-1:] in ".!?"
-    if clause_start and (words >= 3 or text[-1:] in ".!?,"):
+    # A short quote opening its sentence with the comma inside the marks is a whole utterance
+    # ("Never," he said).
+    opening = not before or before[-1] in ".!?:;" or region.continued
+    if clause_start and (words >= 3 or text[-1:] in ".!?," or (opening and spoken)):
         if before[-1:] == "," and not _has_cue_before(art, region, para_start) and words < 6:
             return "partial"
         return "direct"
@@ -394,6 +522,47 @@ def _kind(art: _Article, region: Region, para_start: int) -> str | None:
 def _has_cue_before(art: _Article, region: Region, para_start: int) -> bool:
     start = art.sentence_start(region.open, para_start)
     return any(_cue_of(t, art) is not None for t in art.tokens(start, region.open))
+
+
+def _name_next_to(art: _Article, cue: Span, after: int) -> tuple[_Cue, Speaker] | None:
+    """A verb of saying the parse left without a subject, right after a name (”... Police Chief
+    Chuck Jordan said Monday.") or, inverted, right before one (”...?” asked Mary Jones.): the
+    name is its subject."""
+    mentions = art.ctx.before(cue.start)[:1]
+    mentions += [m for m in art.ctx.mentions if m.start >= cue.end][:1]
+    for m in mentions:
+        gap = art.body[m.end : cue.start] if m.end <= cue.start else art.body[cue.end : m.start]
+        if m.start <= after or m.quoted or gap.strip() or m.label != "PERSON":
+            continue
+        span = art.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        speaker = resolve_subject(art.ctx, span.root)
+        if speaker is not None and speaker.entity_id is not None:
+            return _Cue(cue, span.root), speaker
+    return None
+
+
+def _spliced_subject(art: _Article, trailing: Sequence[Any]) -> tuple[_Cue, Speaker] | None:
+    """”..., ” Mary Jones laughed. A person named right after a quote that ends in a comma, as
+    the subject of the next verb, is its speaker whatever the verb."""
+    first = trailing[0]
+    for m in art.ctx.mentions:
+        if m.start < first.idx:
+            continue
+        if m.start > first.idx or m.label != "PERSON" or m.quoted:
+            return None
+        span = art.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or span.root.dep_ not in SUBJECT_DEPS:
+            return None
+        verb = span.root.head
+        if not _is_verb(verb) or verb.i - span.root.i > 3:
+            return None
+        speaker = resolve_subject(art.ctx, span.root)
+        if speaker is None or speaker.entity_id is None:
+            return None
+        return _Cue(Span(verb.idx, verb.idx + len(verb.text), verb.text), span.root), speaker
+    return None
 
 
 def _window_before(art: _Article, region: Region, para_start: int) -> int:
@@ -410,15 +579,47 @@ def _trailing(art: _Article, region: Region, para_end: int) -> list[Any]:
     if not region.closed:
         return []
     text = art.body[region.start : region.end].rstrip('”’"')
-    if text.endswith("."):
-        return []  # a period inside the marks ends the sentence: what follows is another one
     limit = para_end
     for other in art.regions:
-        if other.open > region.close:
+        words = art.body[other.start : other.end]
+        if other.open > region.close and (len(words.split()) > 2 or re.search(r"[.,!?]", words)):
+            # The next quote ends the attribution; a nickname in marks ('Marcia "Cia" Price')
+            # does not.
             limit = min(limit, other.open)
             break
     limit = art.sentence_end(region.close + 1, limit)
-    return art.tokens(region.close + 1, limit)[:_TRAILING_TOKENS]
+    tokens = art.tokens(region.close + 1, limit)
+    if text.endswith("."):
+        # A period inside the marks ends the sentence: what follows is another one, which
+        # attributes the quote only when it is nothing but an attribution ("Smith said on
+        # Monday.").
+        return tokens if _bare_attribution(tokens) else []
+    return tokens[:_TRAILING_TOKENS]
+
+
+def _bare_attribution(tokens: Sequence[Any]) -> bool:
+    """Whether a short sentence is only a speaker and a verb of saying, with no content of its
+    own: no clause, object or quoted words after the verb ("Smith said on Monday.")."""
+    words = [t for t in tokens if not t.is_punct and not t.is_space]
+    if not words or len(words) > _BARE_TOKENS:
+        return False
+    if [w.lower_ for w in words[:2]] in (["that", "is"], ["that", "'s"], ["that", "’s"]) and (
+        len(words) > 2 and words[2].lower_ in {"how", "what"}
+    ):
+        return True  # "That is how Mary Jones described the plan."
+    for t in words:
+        if not (_is_verb(t) and speech_lemma(t.text) is not None):
+            continue
+        lemma = speech_lemma(t.text)
+        if any(
+            c.dep_ in _CONTENT_DEPS and not (c.dep_ == "dobj" and lemma in _HEARER_VERBS)
+            for c in t.children
+        ):
+            return False
+        return any(c.dep_ in SUBJECT_DEPS for c in t.children) or (
+            t.i + 1 < len(t.doc) and t.nbor(1).pos_ in {"PROPN", "PRON", "DET", "NOUN"}
+        )
+    return False
 
 
 def _colon_cue(
@@ -445,6 +646,18 @@ def _colon_cue(
     cue_span = (
         Span(verbs[0].idx, verbs[0].idx + len(verbs[0].text), verbs[0].text) if verbs else None
     )
+    lead = art.body[window : region.open].rstrip()
+    lead_end = window + len(lead[:-1].rstrip())
+    for m in art.ctx.mentions:
+        if not (window <= m.start and m.end == lead_end and m.label == "PERSON"):
+            continue
+        # Nothing but a name (and a title) before the colon: 'Sen. Mary Jones: "..."'.
+        words = art.body[window : m.start].split()
+        if len(words) <= 3 and all(w[:1].isupper() for w in words) and not m.quoted:
+            colon = art.body.rindex(":", window, region.open)
+            named = resolve_name(art.ctx, m.text, Span(m.start, m.end, art.body[m.start : m.end]))
+            if named is not None:
+                return _Cue(Span(colon, colon + 1, ":"), None), named
     # The sentence before: in this paragraph, or the last one of the previous paragraph.
     before = art.sentence_start(window - 1, 0) if window > 0 else 0
     for lo, hi in ((window, region.open), (before, window)):
@@ -456,6 +669,18 @@ def _colon_cue(
                 speaker = resolve_subject(art.ctx, tok.root)
                 if speaker is not None and speaker.entity_id is not None:
                     return (_Cue(cue_span, None) if cue_span else None), speaker
+    # One person named before the colon, as no subject ("Jones's answer was short: ..."):
+    # the words are that person's.
+    people = [
+        m
+        for m in art.ctx.mentions
+        if window <= m.start < region.open and m.label == "PERSON" and not m.quoted
+    ]
+    if people and len({m.key for m in people}) == 1:
+        m = people[-1]
+        named = resolve_name(art.ctx, m.text, Span(m.start, m.end, art.body[m.start : m.end]))
+        if named is not None:
+            return (_Cue(cue_span, None) if cue_span else None), named
     return None
 
 
@@ -486,9 +711,30 @@ def _attribute_direct(
         found = _first_cue(art, ranked)
         if found is not None:
             return found[1], found[0].span
+        # No verb of saying: a fragment echoed in a sentence about someone ("Reid has gone
+        # after Trump as a “con artist”") is the words of the person the governing verb has
+        # as subject.
+        for verb in art.doc[at].ancestors:
+            if not _is_verb(verb) or art.quoted(verb.idx) or not start <= verb.idx < end:
+                continue
+            subj = _subject(verb, art)
+            if subj is None:
+                continue
+            speaker = resolve_subject(art.ctx, subj)
+            if speaker is not None and speaker.entity_id is not None:
+                return speaker, Span(verb.idx, verb.idx + len(verb.text), verb.text)
+            break
         return None, None
+    byline = _dash_byline(art, region, p1)
+    if byline is not None:
+        return byline
     trailing = _trailing(art, region, p1)
     found = _first_cue(art, trailing)
+    if found is not None and found[0].subject is None:
+        found = _name_next_to(art, found[0].span, region.close) or found
+    spliced = art.body[region.end : region.close].strip() in {",", ""}
+    if found is None and trailing and spliced and art.body[region.end - 1] != ".":
+        found = _spliced_subject(art, trailing)
     if (
         found is not None
         and found[0].subject is None
@@ -505,18 +751,84 @@ def _attribute_direct(
             if colon is not None:
                 cue, speaker = colon
                 return speaker, cue.span if cue else None
+        if found is None and region.para > 0 and not art.body[p0 : region.open].strip():
+            # A paragraph that ends with a colon introduces the quote that opens the next one
+            # ("Putin also spoke on the end of the conflict:" / "“If common sense ...”").
+            q0, q1 = art.paras[region.para - 1]
+            if art.body[q0:q1].endswith(":"):
+                start = art.sentence_start(q1 - 1, q0)
+                found = _first_cue(art, art.tokens(start, q1), reverse=True)
+                if found is None:
+                    colon = _colon_cue(art, region, start, q0)
+                    if colon is not None:
+                        cue, speaker = colon
+                        return speaker, cue.span if cue else None
     if found is None:
         return None, None
     return found[1], found[0].span
 
 
+# A name under a quote after a dash, closing the paragraph: ”― Jane Doe", "” — Jane Doe, 34, a
+# nurse from Ohio."
+_DASH_BYLINE = re.compile(
+    r"[^\S\n]*(?:[―—–]|--?)[^\S\n]*(?P<name>[^\W\d_][^,;:()\n]{0,60}?)"
+    r"[^\S\n]*(?:[,(][^\n]*)?[.]?[^\S\n]*$"
+)
+
+
+def _dash_byline(art: _Article, region: Region, para_end: int) -> tuple[Speaker, Span] | None:
+    """The speaker a dash byline after a quote names: a person or organisation the parse found
+    there, else two to five capitalised words; ``None`` when there is no such byline."""
+    if not region.closed:
+        return None
+    m = _DASH_BYLINE.match(art.body, region.close + 1, para_end)
+    if m is None:
+        return None
+    a, b = m.span("name")
+    name = art.body[a:b].rstrip(" .\xa0")
+    b = a + len(name)
+    words = name.split()
+    label: str | None = None
+    for ent in art.doc.ents:
+        if ent.start_char <= a and b <= ent.end_char + 1 and ent.label_ in {"PERSON", "ORG"}:
+            label = "PERSON" if ent.label_ == "PERSON" else "ORG"
+            break
+    if label is None:
+        capitalised = all(w[0].isupper() for w in words if w.isalpha() or w.endswith("."))
+        if not (2 <= len(words) <= 5 and capitalised):
+            return None
+        label = "PERSON"
+    surface = Span(a, b, name)
+    speaker = resolve_name(art.ctx, name, surface, label)
+    if speaker is None:
+        return None
+    dash = m.group().lstrip()[:1]
+    at = art.body.index(dash, region.close + 1)
+    return speaker, Span(at, at + 1, dash)
+
+
+def _label_speaker(art: _Article, label: tuple[int, int]) -> tuple[Speaker | None, Span | None]:
+    """Speaker and cue of a transcript line: the name in its label, the label as the cue."""
+    a, b = label
+    surface = Span(a, b, art.body[a:b])
+    speaker = resolve_name(art.ctx, surface.text, surface)
+    cue = Span(a, b + 1, art.body[a : b + 1])
+    return speaker, cue
+
+
 def _previous_sentence_person(art: _Article, region: Region) -> Speaker | None:
-    """The person named as a subject in the sentence before a quote in its paragraph."""
+    """The person named as a subject in the sentence before a quote in its paragraph, or
+    referred to there by a subject "he" or "she" ('She criticized the plan. "..."')."""
     p0, _ = art.paras[region.para]
     end = art.sentence_start(region.open, p0)
     if end <= p0:
         return None
-    start = art.sentence_start(end - 1, p0)
+    return _sentence_person(art, art.sentence_start(end - 1, p0), end)
+
+
+def _sentence_person(art: _Article, start: int, end: int) -> Speaker | None:
+    """The last person named as a subject in ``[start, end)``, or a subject "he"/"she" or "her
+    response" there."""
     for m in reversed(art.ctx.mentions):
         if start <= m.start < end and m.label == "PERSON" and m.subject and not m.quoted:
             tok = art.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -524,6 +836,12 @@ def _previous_sentence_person(art: _Article, region: Region) -> Speaker | None:
                 speaker = resolve_subject(art.ctx, tok.root)
                 if speaker is not None and speaker.entity_id is not None:
                     return speaker
+    for t in art.tokens(start, end):
+        pronoun = t.lower_ in {"he", "she"} or (t.lower_ in SPEECH_NOUNS and t.pos_ == "NOUN")
+        if pronoun and t.dep_ in SUBJECT_DEPS:
+            speaker = resolve_subject(art.ctx, t)
+            if speaker is not None and speaker.entity_id is not None:
+                return speaker
     return None
 
 
@@ -539,6 +857,18 @@ def _trim(doc: Any, i: int, j: int) -> tuple[int, int]:
     return i, j
 
 
+def _in_paragraph(art: _Article, token: Any, i: int, j: int) -> tuple[int, int]:
+    """Token range ``[i, j)`` cut to the paragraph of ``token``: reported speech never runs
+    across a line break (a parse that joins a heading or page furniture to the next line)."""
+    p0, p1 = art.paras[art.para_of(token.idx)]
+    doc = art.doc
+    while i < j and doc[i].idx < p0:
+        i += 1
+    while j > i and doc[j - 1].idx >= p1:
+        j -= 1
+    return i, j
+
+
 def _indirect(art: _Article, token: Any) -> tuple[int, int, _Cue] | None:
     """(content start, content end, cue) of reported speech at ``token``, if it is a cue."""
     doc = art.doc
@@ -549,10 +879,12 @@ def _indirect(art: _Article, token: Any) -> tuple[int, int, _Cue] | None:
         sent = token.sent
         phrase = (token.i, obj.right_edge.i + 1)
         if phrase[0] <= sent.start + 1:
-            i, j = _trim(doc, phrase[1], sent.end)
+            i, j = _trim(doc, *_in_paragraph(art, token, phrase[1], sent.end))
         elif phrase[1] >= sent.end - 2:
-            i, j = _trim(doc, sent.start, phrase[0])
+            i, j = _trim(doc, *_in_paragraph(art, token, sent.start, phrase[0]))
         else:
+            return None
+        if j - i < 2:
             return None
         return i, j, _Cue(_according_span(token), obj)
     lemma = speech_lemma(token.text)
@@ -564,7 +896,7 @@ def _indirect(art: _Article, token: Any) -> tuple[int, int, _Cue] | None:
     if not clauses:
         return None
     clause = clauses[0]
-    i, j = _trim(doc, clause.left_edge.i, clause.right_edge.i + 1)
+    i, j = _trim(doc, *_in_paragraph(art, token, clause.left_edge.i, clause.right_edge.i + 1))
     if j - i < 3 and clause.dep_ == "ccomp":
         return None
     if j - i < 2:
@@ -585,7 +917,7 @@ def _find(art: _Article) -> Iterator[_Found]:
     para_cue: dict[int, tuple[Speaker, Span | None]] = {}
     kinds: dict[Region, str] = {}
     for region in art.regions:
-        kind = _kind(art, region, art.paras[region.para][0])
+        kind = "direct" if region.label else _kind(art, region, art.paras[region.para][0])
         if kind is not None:
             kinds[region] = kind
     # Multi-paragraph quotes: a chain of pieces shares one attribution.
@@ -593,7 +925,13 @@ def _find(art: _Article) -> Iterator[_Found]:
     for region in art.regions:
         if region not in kinds:
             continue
-        if region.continued and chains and chains[-1][-1].para == region.para - 1:
+        # A transcript label starts a new speaker's turn even where the marks run on.
+        if (
+            region.continued
+            and region.label is None
+            and chains
+            and chains[-1][-1].para == region.para - 1
+        ):
             chains[-1].append(region)
             kinds[region] = "direct"
             kinds[chains[-1][0]] = "direct"
@@ -615,7 +953,10 @@ def _find(art: _Article) -> Iterator[_Found]:
             speaker: Speaker | None = None
             cue: Span | None = None
             for piece in chain:
-                speaker, cue = _attribute_direct(art, piece, kinds[piece])
+                if piece.label is not None:
+                    speaker, cue = _label_speaker(art, piece.label)
+                else:
+                    speaker, cue = _attribute_direct(art, piece, kinds[piece])
                 if speaker is not None:
                     break
             first = chain[0]
@@ -672,6 +1013,14 @@ def _carry_over(
             return person
     if previous is None and kind == "direct":
         previous = para_speaker.get(region.para - 1)
+        p0 = art.paras[region.para][0]
+        if previous is None and region.para > 0 and not art.body[p0 : region.open].strip():
+            # A quote that opens its paragraph after one that names a person as the subject of
+            # its last sentence ("Mary Jones spoke at the rally." / "“It is dead ...”").
+            q0, q1 = art.paras[region.para - 1]
+            person = _sentence_person(art, art.sentence_start(q1 - 1, q0), q1)
+            if person is not None:
+                previous = person
     if previous is None or previous.name is None:
         return _UNKNOWN
     return Speaker(previous.name, previous.entity_id, None, "previous")

@@ -30,6 +30,8 @@ from parallax.statements.cues import (
     OTHER_PRONOUNS,
     PERSON_PRONOUNS,
     ROLE_NOUNS,
+    SPEECH_NOUNS,
+    speech_lemma,
 )
 
 #: Confidence of an attribution by how its speaker was resolved.
@@ -50,6 +52,18 @@ _LEADER_TITLES = frozenset({"president", "leader", "premier", "chancellor", "min
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _NP_LEFT = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod"})
 _LABELS = {"PERSON": "PERSON", "ORG": "ORG", "NORP": "ORG"}
+_RELATIVE = frozenset({"who", "which", "that"})
+_FEMININE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
+# Role words that say whether a person is "he" or "she".
+_MASCULINE = frozenset(
+    {"spokesman", "congressman", "businessman", "husband", "father", "son",
+     "brother", "king", "prince", "actor", "uncle", "nephew", "grandfather", "boyfriend"}
+)  # fmt: skip
+_FEMININE = frozenset(
+    {"spokeswoman", "congresswoman", "chairwoman", "businesswoman", "wife", "mother",
+     "daughter", "sister", "queen", "princess", "actress", "aunt", "niece", "grandmother",
+     "girlfriend", "widow"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -77,10 +91,17 @@ class SpeakerContext:
     roles: dict[str, set[str]]
     #: (offset, speaker) of the named speakers resolved so far, in body order.
     speakers: list[tuple[int, Speaker]] = field(default_factory=list)
+    #: Entity id -> "he" or "she", where the article says (an honorific, a gendered role).
+    gender: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._starts = [m.start for m in self.mentions]
         self._people = {entity_id(m.key) for m in self.mentions if m.label == "PERSON"}
+
+    def agrees(self, entity: str | None, pronoun: str) -> bool:
+        """Whether a person may be "he" or "she": not when the article marks the other."""
+        want = "she" if pronoun in _FEMININE_PRONOUNS else "he"
+        return self.gender.get(entity or "", want) == want
 
     def before(self, offset: int) -> list[Mention]:
         """Mentions that end before ``offset``, latest first."""
@@ -101,23 +122,33 @@ class SpeakerContext:
         if speaker.entity_id is not None:
             bisect.insort(self.speakers, (offset, speaker), key=lambda item: item[0])
 
-    def latest_speaker(self, offset: int, person: bool = True) -> Speaker | None:
-        """The latest named speaker before ``offset`` (a person unless ``person`` is False)."""
-        for at, speaker in reversed(self.speakers):
-            if at < offset and (not person or speaker.entity_id in self._people):
+    def latest_speaker(
+        self, offset: int, person: bool = True, pronoun: str | None = None
+    ) -> Speaker | None:
+        """The latest named speaker before ``offset`` (a person unless ``person`` is False; one
+        who may be ``pronoun`` when given)."""
+        at = self.latest_speaker_at(offset, pronoun) if person else -1
+        for when, speaker in reversed(self.speakers):
+            if when < offset and (not person or when == at):
                 return speaker
         return None
 
-    def latest_speaker_at(self, offset: int) -> int:
-        """Where the latest named person speaker before ``offset`` was attributed (-1: none)."""
+    def latest_speaker_at(self, offset: int, pronoun: str | None = None) -> int:
+        """Where the latest named person speaker before ``offset`` (who may be ``pronoun``) was
+        attributed (-1: none)."""
         for at, speaker in reversed(self.speakers):
-            if at < offset and speaker.entity_id in self._people:
+            if (
+                at < offset
+                and speaker.entity_id in self._people
+                and (pronoun is None or self.agrees(speaker.entity_id, pronoun))
+            ):
                 return at
         return -1
 
 
 def _display(text: str) -> str:
-    """A mention as a display name: no possessive, no leading "the"."""
+    """A mention as a display name: no possessive, no leading "the", no verb of saying that the
+    model took into the name ("Said Ellis: ..." tagged as one person)."""
     text = text.strip()
     for suffix in ("'s", "’s", "'", "’"):
         if text.endswith(suffix):
@@ -125,6 +156,10 @@ def _display(text: str) -> str:
             break
     if text.lower().startswith("the "):
         text = text[4:]
+    first, _, rest = text.partition(" ")
+    lemma = speech_lemma(first)
+    if rest and lemma is not None and lemma != first.casefold():
+        text = rest  # an inflected verb ("Said", "Added"), not a name that looks like a base form
     return text.strip()
 
 
@@ -132,6 +167,7 @@ def build_context(doc: Any, body: str, quoted: Sequence[tuple[int, int]]) -> Spe
     """Mentions and roles of one parsed body; ``quoted`` are the spans inside quote marks."""
     mentions: list[Mention] = []
     roles: dict[str, set[str]] = {}
+    gender: dict[str, set[str]] = {}
     spans = sorted(quoted)
     starts = [s for s, _ in spans]
     for ent in doc.ents:
@@ -139,6 +175,8 @@ def build_context(doc: Any, body: str, quoted: Sequence[tuple[int, int]]) -> Spe
         if label is None:
             continue
         text = _display(ent.text)
+        if "\n" in text:
+            continue  # a span the model ran across a line break is not one name
         if not text or (label == "ORG" and looks_like_outlet(text)):
             # Outlets are sources of reporting, never antecedents of a speaker.
             continue
@@ -153,9 +191,29 @@ def build_context(doc: Any, body: str, quoted: Sequence[tuple[int, int]]) -> Spe
         inside = i >= 0 and spans[i][0] <= ent.start_char < spans[i][1]
         mentions.append(Mention(ent.start_char, ent.end_char, text, label, key, subject, inside))
         if label == "PERSON":
-            roles.setdefault(key, set()).update(_role_words(ent))
+            words = _role_words(ent)
+            roles.setdefault(key, set()).update(words)
+            marked = _gender_of(ent, words)
+            if marked is not None:
+                gender.setdefault(entity_id(key), set()).add(marked)
     mentions.sort(key=lambda m: (m.start, m.end))
-    return SpeakerContext(body, mentions, roles)
+    # A person marked both ways (two people with one surname) has no known gender.
+    known = {e: next(iter(g)) for e, g in gender.items() if len(g) == 1}
+    return SpeakerContext(body, mentions, roles, gender=known)
+
+
+def _gender_of(ent: Any, role: set[str]) -> str | None:
+    """ "he" or "she" when the article marks the person: an honorific right before the name
+    ("Ms. Clinton") or a gendered role word ("spokeswoman", "his wife")."""
+    doc = ent.doc
+    before = fold(doc[ent.start - 1].text) if ent.start > 0 else ""
+    first = fold(ent[0].text)
+    for word in (before, first, *role):
+        if word in _MASCULINE or word in {"mr", "mister", "sir"}:
+            return "he"
+        if word in _FEMININE or word in {"mrs", "ms", "miss", "madam"}:
+            return "she"
+    return None
 
 
 def _role_words(ent: Any) -> set[str]:
@@ -195,6 +253,12 @@ def subject_phrase(token: Any) -> tuple[int, int]:
             end = max(end, child.right_edge.i + 1)
         else:
             break
+    # A noun phrase never runs across a line break (the parse may join a heading to it).
+    doc = token.doc
+    while start < token.i and "\n" in doc[start : token.i + 1].text:
+        start += 1
+    while end > token.i + 1 and "\n" in doc[token.i : end].text:
+        end -= 1
     return start, end
 
 
@@ -208,7 +272,7 @@ def resolve_subject(ctx: SpeakerContext, token: Any) -> Speaker | None:
     head_text = token.lower_
     # A named entity that the head belongs to.
     for ent in doc.ents:
-        if ent.start <= token.i < ent.end and ent.label_ in _LABELS:
+        if ent.start <= token.i < ent.end and ent.label_ in _LABELS and "\n" not in ent.text:
             text = _display(ent.text)
             # A person is never an outlet, whatever words stand beside the name ("White House
             # press secretary Josh Earnest"); an organisation may be one.
@@ -216,6 +280,29 @@ def resolve_subject(ctx: SpeakerContext, token: Any) -> Speaker | None:
                 return None
             label = _LABELS[ent.label_]
             return _named(ctx, text, label, surface, ent.start_char)
+    if head_text in SPEECH_NOUNS:
+        for child in token.children:
+            if child.dep_ == "poss" and (child.pos_ in {"PRON", "PROPN"}):
+                # "Her response was blunt", "Jones's reply": the words are the possessor's.
+                owner = resolve_subject(ctx, child)
+                if owner is not None and owner.entity_id is not None:
+                    return Speaker(owner.name, owner.entity_id, surface, owner.rule)
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ == "appos" and any(
+                e.start <= child.i < e.end and e.label_ == "PERSON" for e in doc.ents
+            ):
+                # "the senator from Texas, Mary Jones, said": the name in apposition.
+                named = resolve_subject(ctx, child)
+                if named is not None:
+                    return Speaker(named.name, named.entity_id, surface, named.rule)
+    if head_text in _RELATIVE and token.head.dep_ == "relcl" and token.head.head is not token:
+        # "Smith, who said ...": the relative pronoun stands for the noun its clause modifies;
+        # the surface stays the pronoun, the words of the sentence that name the speaker.
+        meant = resolve_subject(ctx, token.head.head)
+        if meant is None:
+            return None
+        return Speaker(meant.name, meant.entity_id, surface, meant.rule)
     if token.pos_ == "PRON" or head_text in PERSON_PRONOUNS | GROUP_PRONOUNS:
         return _pronoun(ctx, head_text, surface)
     if token.pos_ == "PROPN":
@@ -226,10 +313,33 @@ def resolve_subject(ctx: SpeakerContext, token: Any) -> Speaker | None:
         key = entity_key(text, "PERSON")
         if key is not None and any(m.key == key for m in ctx.mentions):
             return _named(ctx, text, "PERSON", surface, span.start_char)
+        first = start == 0 or doc[start].is_sent_start or "\n" in doc[start - 1].whitespace_
+        in_entity = any(e.start <= token.i < e.end and "\n" not in e.text for e in doc.ents)
+        if len(span) == 1 and not in_entity and (first or "\n" in doc[start - 1].text):
+            # One capitalised word opening a sentence that the model did not take for a name
+            # ("Reports indicated ...") is a common noun as likely as a name: not a speaker.
+            return Speaker(None, None, surface, "unknown")
         return _named(ctx, text, "ORG", surface, span.start_char)
     if head_text in ROLE_NOUNS:
         return _role(ctx, span, token, surface)
     return Speaker(None, None, surface, "unknown")
+
+
+def resolve_name(
+    ctx: SpeakerContext, text: str, surface: Span, label: str = "PERSON"
+) -> Speaker | None:
+    """The speaker a bare name stands for where the layout, not a verb, attributes the words (a
+    transcript's "PENCE:" label, a "― Jane Doe" byline under a quote); ``None`` for an outlet.
+    A name in capitals is matched in any case ("PENCE" is the article's "Mike Pence")."""
+    display = _display(text)
+    if not display or looks_like_outlet(display):
+        return None
+    if display.isupper():
+        display = display.title()
+    speaker = _named(ctx, display, label, surface, surface.start)
+    if speaker.name is not None and speaker.name.isupper():
+        speaker = Speaker(speaker.name.title(), speaker.entity_id, surface, speaker.rule)
+    return speaker
 
 
 def _named(ctx: SpeakerContext, text: str, label: str, surface: Span, offset: int) -> Speaker:
@@ -253,12 +363,17 @@ def _named(ctx: SpeakerContext, text: str, label: str, surface: Span, offset: in
 
 def _pronoun(ctx: SpeakerContext, word: str, surface: Span) -> Speaker:
     if word in PERSON_PRONOUNS:
-        candidates = [m for m in ctx.before(surface.start) if m.label == "PERSON" and not m.quoted]
+        candidates = [
+            m
+            for m in ctx.before(surface.start)
+            if m.label == "PERSON" and not m.quoted and ctx.agrees(entity_id(m.key), word)
+        ]
         # The latest person who was the subject of a sentence, or the latest speaker, whichever
-        # is later; else the latest person named at all.
+        # is later; else the latest person named at all. "She" is never a man the article calls
+        # "Mr." or "spokesman", and "he" never a "Ms." or "congresswoman".
         pick = next((m for m in candidates if m.subject), None)
-        spoke = ctx.latest_speaker(surface.start)
-        spoke_at = ctx.latest_speaker_at(surface.start)
+        spoke = ctx.latest_speaker(surface.start, pronoun=word)
+        spoke_at = ctx.latest_speaker_at(surface.start, pronoun=word)
         if spoke is not None and (pick is None or spoke_at > pick.start):
             return Speaker(spoke.name, spoke.entity_id, surface, "pronoun")
         if pick is None and candidates:

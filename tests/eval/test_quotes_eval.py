@@ -123,3 +123,64 @@ def test_cli_entry_reports_missing_data(tmp_path: Path) -> None:
     assert ev.main(["--data", str(tmp_path / "absent")]) == 2
     write_polnear(tmp_path)
     assert run_eval("quotes", tmp_path) == 0
+
+
+def _attribution(body: str, content: str, source: str) -> ev.GoldAttribution:
+    """A direct attribution whose Source is the first ``source`` after ``content``."""
+    c = body.index(content)
+    s = body.index(source, c)
+    return ev.GoldAttribution(((c, c + len(content)),), ((s, s + len(source)),), "direct")
+
+
+def test_pronoun_source_is_judged_by_its_antecedent() -> None:
+    from parallax.entities import entity_id, entity_key
+    from parallax.nlp.annotate import load_nlp
+
+    body = (
+        "Angela Merkel spoke in Berlin. “We stand together,” Merkel said.\n\n"
+        "“Nobody should doubt it,” she added.\n\n"
+        "“We will see,” Olaf Scholz said. Anna Berg met Merkel later. “It is done,” she said."
+    )
+    gold = [
+        _attribution(body, "We stand together", "Merkel"),
+        _attribution(body, "Nobody should doubt it", "she"),
+        _attribution(body, "We will see", "Olaf Scholz"),
+        _attribution(body, "It is done", "she"),
+    ]
+    doc = load_nlp()(body)
+    refers = ev.antecedents(body, gold, doc)
+    merkel = entity_id(entity_key("Merkel", "PERSON") or "")
+    assert refers[0] == set() and refers[2] == set()  # named Sources need no antecedent
+    assert merkel in refers[1]
+    # The person named last (Merkel) is not the latest gold Source (Scholz): no judgement.
+    assert refers[3] == set()
+    # Named by the paragraph before, without a surface: right through the antecedent only.
+    pred = ev.Prediction(gold[1].content, "direct", None, merkel)
+    assert not ev._speaker_right(body, gold[1], pred)
+    assert ev._speaker_right(body, gold[1], pred, refers[1])
+    wrong = ev.Prediction(gold[1].content, "direct", None, entity_id("person:scholz"))
+    assert not ev._speaker_right(body, gold[1], wrong, refers[1])
+
+
+def test_swapped_source_and_cue_labels_are_read_the_right_way() -> None:
+    body = "“Nobody wants this,” said Hester. “We agree,” Mulgrew said."
+
+    def span(label: str, text: str, tid: str, after: int = 0) -> str:
+        start = body.index(text, after)
+        return f"{tid}\t{label} {start} {start + len(text)}\t{text}"
+
+    ann = "\n".join(
+        [
+            span("Content", "Nobody wants this,", "T1"),
+            span("Source", "said", "T2"),  # the annotator's swap
+            span("Cue", "Hester", "T3"),
+            "E1\tAttribution:T3 Content:T1 Cue:T3 Source:T2",
+            span("Content", "We agree,", "T4"),
+            span("Source", "Mulgrew", "T5"),
+            span("Cue", "said", "T6", body.index("Mulgrew")),
+            "E2\tAttribution:T6 Content:T4 Cue:T6 Source:T5",
+        ]
+    )
+    first, second = ev.parse_ann(ann, body)
+    assert [body[s:e] for s, e in first.source] == ["Hester"]
+    assert [body[s:e] for s, e in second.source] == ["Mulgrew"]

@@ -251,3 +251,226 @@ def test_seed_articles_general_properties() -> None:
             assert not looks_like_outlet(q.speaker.name or "")
             assert 0.0 < q.confidence <= 1.0
         assert any(q.speaker.entity_id == PUTIN for q in found)
+
+
+# --- layout attributions: transcripts, dash bylines, colons across paragraphs ---------------
+
+
+def test_transcript_label_names_the_speaker_and_is_not_content() -> None:
+    body = (
+        "Senator Mike Pence spoke to Fox News on Sunday.\n\n"
+        '"WALLACE: Will you be at the debate tomorrow night?\n\n'
+        '"PENCE: I will be there. It is a big night for the country.\n\n'
+        '"We are ready for it."'
+    )
+    host = one(body, "Will you be at the debate tomorrow night?")
+    answer = one(body, "I will be there. It is a big night for the country.")
+    more = one(body, "We are ready for it.")
+    assert host.speaker.name == "Wallace" and host.speaker.rule == "named"
+    assert host.speaker.surface is not None and host.speaker.surface.text == "WALLACE"
+    pence = entity_id(entity_key("Pence", "PERSON") or "")
+    assert answer.speaker.name == "Mike Pence" and answer.speaker.entity_id == pence
+    assert answer.cue is not None and answer.cue.text == "PENCE:"
+    # The unlabelled paragraph that the marks run on into is the same turn.
+    assert more.speaker.entity_id == pence and more.cue == answer.cue
+
+
+def test_capitalised_furniture_label_is_not_a_speaker() -> None:
+    body = '"UPDATE: The vote was moved to Friday," the clerk, Anna Berg, said.'
+    (q,) = [q for q in quotes(body) if q.kind == "direct"]
+    assert q.text.startswith("UPDATE:")
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_dash_byline_under_a_quote() -> None:
+    body = (
+        "Readers wrote to us about the election.\n\n"
+        "“We are tired of waiting for change. Nobody listens to us.” ― Maria Lopez\n\n"
+        "“The campaign has ignored our towns for years.” — Peter Novak, 41, a farmer.\n\n"
+        "“It was over before it started” — and nobody objected."
+    )
+    lopez = one(body, "We are tired of waiting for change. Nobody listens to us.")
+    novak = one(body, "The campaign has ignored our towns for years.")
+    assert lopez.speaker.name == "Maria Lopez" and lopez.speaker.rule == "named"
+    assert lopez.cue is not None and lopez.cue.text == "―"
+    assert novak.speaker.name == "Peter Novak"
+    # A dash that goes on with a clause is no byline.
+    other = one(body, "It was over before it started")
+    assert other.cue is None or other.cue.text not in {"—", "―"}
+
+
+def test_attribution_sentence_after_a_period_inside_the_marks() -> None:
+    body = 'John Smith led the count all night.\n\n"We will win this race." Smith said on Monday.'
+    q = one(body, "We will win this race.")
+    assert q.speaker.name == "John Smith" and q.speaker.rule == "named"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+def test_sentence_after_the_marks_with_its_own_content_does_not_attribute() -> None:
+    body = 'The count went on all night.\n\n"We will win this race." Smith said the vote was close.'
+    q = one(body, "We will win this race.")
+    assert q.speaker.name is None and q.cue is None
+
+
+def test_paragraph_ending_with_a_colon_introduces_the_next_one() -> None:
+    body = (
+        "German Chancellor Angela Merkel spoke about the future of the union:\n\n"
+        "“If we stay together, we will prosper. Nobody should doubt it.”"
+    )
+    q = one(body, "If we stay together, we will prosper. Nobody should doubt it.")
+    assert q.speaker.name == "Angela Merkel"
+    assert q.cue is not None and q.cue.text == "spoke"
+
+
+def test_heading_line_is_never_the_speaker() -> None:
+    body = (
+        "Russian President Vladimir Putin arrived in Geneva on Monday.\n\n"
+        "Trump’s Role in the Talks\n\n"
+        "The Russian president revealed that Donald Trump had asked him to host the meeting."
+    )
+    q = one(body, "Donald Trump had asked him to host the meeting")
+    assert q.speaker.entity_id == PUTIN
+    assert q.speaker.surface is not None and q.speaker.surface.text == "The Russian president"
+
+
+def test_reported_speech_never_runs_across_page_furniture() -> None:
+    body = (
+        "Putin Signals Openness to Guarantees\n1 Min Read 0 196\n\n"
+        "Russian President Vladimir Putin asserted that Moscow does not oppose guarantees."
+    )
+    found = quotes(body)
+    assert all("\n" not in q.text and "Min Read" not in q.text for q in found)
+    q = one(body, "Moscow does not oppose guarantees")
+    assert q.speaker.entity_id == PUTIN
+
+
+def test_inverted_cue_before_a_colon() -> None:
+    body = (
+        "Tax experts doubt the plan will pass. "
+        "Said Ellis: “I don’t get the sense she cares about tax reform.”"
+    )
+    q = one(body, "I don’t get the sense she cares about tax reform.")
+    assert q.speaker.name == "Ellis"
+    assert q.cue is not None and q.cue.text == "Said"
+
+
+def test_verbs_of_raised_voice_are_cues() -> None:
+    body = 'Mary Jones walked to the door.\n\n"Get out of here right now," she yelled.'
+    q = one(body, "Get out of here right now")
+    assert q.speaker.name == "Mary Jones" and q.cue is not None and q.cue.text == "yelled"
+
+
+def test_nickname_in_marks_neither_quote_nor_end_of_attribution() -> None:
+    body = (
+        '"This is a big year for all of us!" Smith\'s niece, state Del. Marcia "Cia" Price, '
+        "shouted to the crowd."
+    )
+    found = quotes(body)
+    assert [q.text for q in found] == ["This is a big year for all of us!"]
+    assert found[0].cue is not None and found[0].cue.text == "shouted"
+
+
+def test_subjectless_cue_right_after_a_name_takes_the_name() -> None:
+    # A parse in which the verb of saying has no subject (as the small model sometimes
+    # leaves it after a quote): the name right before the verb is the speaker.
+    from spacy.tokens import Doc
+
+    from parallax.nlp.annotate import load_nlp
+    from parallax.statements.quotes import quotes_from_doc
+
+    words = ["“", "We", "will", "win", ",", "”", "Chief", "Anna", "Berg", "said", "Monday", "."]
+    spaces = [False, True, True, False, False, True, True, True, True, True, False, False]
+    heads = [3, 3, 3, 3, 3, 3, 8, 8, 3, 3, 9, 3]
+    deps = ["punct", "nsubj", "aux", "ROOT", "punct", "punct", "compound", "compound", "dep",
+            "conj", "npadvmod", "punct"]  # fmt: skip
+    tags = ["``", "PRP", "MD", "VB", ",", "''", "NNP", "NNP", "NNP", "VBD", "NNP", "."]
+    pos = ["PUNCT", "PRON", "AUX", "VERB", "PUNCT", "PUNCT", "PROPN", "PROPN", "PROPN", "VERB",
+           "PROPN", "PUNCT"]  # fmt: skip
+    ents = ["O"] * 7 + ["B-PERSON", "I-PERSON"] + ["O", "B-DATE", "O"]
+    doc = Doc(load_nlp().vocab, words, spaces, tags=tags, pos=pos, heads=heads, deps=deps,
+              ents=ents)  # fmt: skip
+    body = doc.text
+    (q,) = quotes_from_doc("a1", body, doc)
+    assert q.text == "We will win"
+    assert q.speaker.name == "Anna Berg" and q.speaker.rule == "named"
+    assert q.cue is not None and q.cue.text == "said"
+
+
+@pytest.mark.parametrize(
+    ("body", "text", "cue"),
+    [
+        # A name right after a comma-ended quote, whatever its verb.
+        ('"It is dead," Mary Jones laughed.', "It is dead", "laughed"),
+        # Inverted verb of saying after a question.
+        ('"Is it dead?" asked Mary Jones.', "Is it dead?", "asked"),
+        # Nothing but a name before the colon.
+        ('Mary Jones: "It is dead."', "It is dead.", ":"),
+        # One person named before the colon, not as a subject.
+        ('The response of Mary Jones: "It is dead."', "It is dead.", None),
+        # A participle describing the name.
+        ('Mary Jones, speaking to reporters, was blunt: "It is dead."', "It is dead.", "speaking"),
+        # A participle describing a noun: the subject of the verb the noun hangs from.
+        (
+            'Mary Jones responded with a statement saying, "The plan is dead and we are done."',
+            "The plan is dead and we are done.",
+            "saying",
+        ),
+        # "put it" as a verb of saying.
+        ('As Mary Jones put it, "It is dead."', "It is dead.", "put"),
+        # The name in apposition to the subject.
+        ('"It is dead," the senator from Texas, Mary Jones, said.', "It is dead", "said"),
+        # A sentence that says whose words the quote before it were.
+        ('"It is dead." That is how Mary Jones described the plan.', "It is dead.", "described"),
+    ],
+)
+def test_attribution_constructions(body: str, text: str, cue: str | None) -> None:
+    q = one(body, text)
+    assert q.kind == "direct"
+    assert q.speaker.name == "Mary Jones"
+    assert (q.cue.text if q.cue else None) == cue
+
+
+def test_short_quote_opening_its_sentence_is_direct() -> None:
+    q = one('"It’s dead," Mary Jones said at a news conference in Austin.', "It’s dead")
+    assert q.kind == "direct" and q.speaker.name == "Mary Jones"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # The sentence before refers to the speaker by a pronoun subject.
+        'Mary Jones spoke at the rally. She criticized the plan. "It is dead and we are done."',
+        # The paragraph before names the speaker as the subject of its last sentence.
+        'Mary Jones spoke at the rally on Monday.\n\n"It is dead and we are done with it."',
+    ],
+)
+def test_unattributed_quote_takes_the_person_just_named(body: str) -> None:
+    (q,) = quotes(body)
+    assert q.speaker.name == "Mary Jones"
+
+
+def test_fragment_without_a_verb_of_saying_goes_to_the_sentence_subject() -> None:
+    body = "Senator Harry Reid has gone after Donald Trump as a “human leech” for weeks."
+    q = one(body, "human leech")
+    assert q.kind == "partial"
+    assert q.speaker.name == "Harry Reid" and q.cue is not None and q.cue.text == "gone"
+
+
+def test_relative_pronoun_subject_names_the_noun_it_modifies() -> None:
+    body = 'Mary Jones, who said the plan "is dead and buried," left early.'
+    q = one(body, "is dead and buried")
+    assert q.speaker.name == "Mary Jones"
+    assert q.speaker.surface is not None and q.speaker.surface.text == "who"
+
+
+def test_pronoun_skips_a_person_the_article_marks_as_the_other_gender() -> None:
+    body = 'Ms. Jones met Mr. Smith on Monday. Mr. Smith spoke first.\n\n"We will win," she said.'
+    q = one(body, "We will win")
+    assert q.speaker.name == "Jones" and q.speaker.rule == "pronoun"
+
+
+def test_possessor_of_a_speech_noun_is_the_speaker() -> None:
+    body = 'Mary Jones listened to the debate. Her response was blunt: "It is dead."'
+    q = one(body, "It is dead.")
+    assert q.speaker.name == "Mary Jones"
+    assert q.speaker.surface is not None and q.speaker.surface.text == "Her response"
