@@ -92,7 +92,7 @@ def refresh_statement(store: Store, sid: str, seq: int | None = None) -> None:
         "event_id": group.event_id,
         "day": group.day.isoformat() if group.day else None,
         "text": group.text(),
-        "seq": seq if seq is not None else store.next_statement_seq("statements"),
+        "seq": seq if seq is not None else store.next_seq("statements"),
         "updated_at": now_iso(),
     }
     store.upsert_statement(row)
@@ -193,7 +193,7 @@ class Statements:
         store.save_quote_vectors(embedder.name, vectors)
         aligner = load_aligner(store, self.model, embedder)
         before = set(aligner.statements)
-        seq = store.next_statement_seq("statement_members")
+        seq = store.next_seq("statement_members")
         touched: set[str] = set()
         repeats = 0
         for item in order_for_alignment(quote_items(store, quotes, vectors)):
@@ -208,7 +208,7 @@ class Statements:
             for r in found:
                 store.add_repeat(r.statement_id, r.other_id, r.score)
                 repeats += 1
-        stmt_seq = store.next_statement_seq("statements")
+        stmt_seq = store.next_seq("statements")
         for sid in sorted(touched):
             refresh_statement(store, sid, stmt_seq)
             stmt_seq += 1
@@ -229,7 +229,7 @@ def refresh_placeholder(store: Store, sid: str, founder: QuoteItem) -> None:
             "event_id": founder.event_id,
             "day": founder.day.isoformat() if founder.day else None,
             "text": founder.text,
-            "seq": store.next_statement_seq("statements"),
+            "seq": store.next_seq("statements"),
             "updated_at": now_iso(),
         }
     )

@@ -7,8 +7,7 @@ inside the caller's transaction.
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -17,21 +16,11 @@ import numpy as np
 from parallax.events.features import EventFeatures, Occasion
 from parallax.nlp.annotate import Annotation, EntitySpan
 from parallax.nlp.embeddings import Vectors
+from parallax.store.queries import Queries
 
 
-class AnalysisQueries:
+class AnalysisQueries(Queries):
     """Analysis tables; requires ``_query``/``_execute``/``_executemany`` from the store."""
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
-
-    def _execute(
-        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        raise NotImplementedError
 
     # -- annotations and vectors -------------------------------------------------------------
 
@@ -139,12 +128,6 @@ class AnalysisQueries:
         """(article_id, event_id) in the order the decisions were made."""
         rows = self._query("SELECT article_id, event_id FROM event_members ORDER BY seq")
         return [(r["article_id"], r["event_id"]) for r in rows]
-
-    def next_seq(self, table: str) -> int:
-        """One more than the largest decision number in ``events`` or ``event_members``."""
-        if table not in {"events", "event_members"}:
-            raise ValueError(table)
-        return int(self._query(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}")[0][0])
 
     def add_membership(
         self, article_id: str, event_id: str, confidence: float, score: float, seq: int

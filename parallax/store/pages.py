@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
+from parallax.store.queries import Queries
 from parallax.store.statements import _QUOTE_COLUMNS
 
 #: Private-use characters that FTS5's snippet() puts around each match; the view turns them into
@@ -45,11 +45,8 @@ def fts_query(text: str) -> str | None:
     return " ".join(parts) if parts else None
 
 
-class PageQueries:
+class PageQueries(Queries):
     """Read-only queries for the pages; requires ``_query`` from the store."""
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
 
     # -- stories and events --------------------------------------------------------------------
 

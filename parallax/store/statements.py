@@ -16,6 +16,7 @@ import numpy as np
 from parallax.entities import entity_id, entity_key
 from parallax.model import Article, Quote, Span, Speaker
 from parallax.nlp.embeddings import Vectors
+from parallax.store.queries import Queries
 
 _QUOTE_COLUMNS = (
     "quote_id, article_id, kind, start, end, text, source_start, source_end, speaker_name, "
@@ -88,19 +89,8 @@ def _quote_row(article: Article, q: Quote) -> tuple[Any, ...]:
     )
 
 
-class StatementQueries:
+class StatementQueries(Queries):
     """Quote and statement tables; requires ``_query``/``_execute``/``_executemany``."""
-
-    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError
-
-    def _execute(
-        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
-    ) -> sqlite3.Cursor:
-        raise NotImplementedError
-
-    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        raise NotImplementedError
 
     # -- quotes --------------------------------------------------------------------------------
 
@@ -224,12 +214,6 @@ class StatementQueries:
             (model,),
         )
         return [dict(r) for r in rows]
-
-    def next_statement_seq(self, table: str) -> int:
-        """One more than the largest decision number in ``statements`` or ``statement_members``."""
-        if table not in {"statements", "statement_members"}:
-            raise ValueError(table)
-        return int(self._query(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}")[0][0])
 
     def add_statement_member(
         self, quote_id: str, statement_id: str, relation: str, score: float, seq: int

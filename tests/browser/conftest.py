@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from livesite import serve
 
-__all__ = ["CHROMIUM", "REPO", "serve"]  # tests import these; prefer `from livesite import serve`
+__all__ = ["CHROMIUM", "REPO", "serve"]  # prefer `from livesite import serve` (tests/livesite.py)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -8,19 +8,17 @@ reader sees "database is locked": every response is a 200 with JSON or HTML, cou
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from corpus import make_corpus
+from livesite import serve
 
 from parallax.settings import Settings
 from parallax.store import SQLiteStore
@@ -31,20 +29,8 @@ from parallax.web.app import create_app
 def served_db(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "live.db"
     SQLiteStore(db).close()
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(create_app(str(db), Settings(db=str(db))),
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}", db
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    for base in serve(create_app(str(db), Settings(db=str(db)))):
+        yield base, db
 
 
 def test_reads_during_ingest_and_analyze(served_db: tuple[str, Path], tmp_path: Path,

@@ -1,14 +1,11 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
+from livesite import serve
 
 from parallax.ingest import ingest_paths
 from parallax.pipeline import analyze
@@ -58,18 +55,4 @@ def analyzed_db(tmp_path: Path, seeds_dir: Path) -> Path:
 @pytest.fixture
 def live_server(analyzed_db: Path) -> Iterator[str]:
     """The app served by uvicorn on a real loopback socket; yields the base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(analyzed_db)), log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    yield from serve(create_app(str(analyzed_db)))

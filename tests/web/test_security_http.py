@@ -8,7 +8,6 @@ import json
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
+from livesite import serve
 
 from parallax.settings import Settings, load_settings
 from parallax.store import SQLiteStore
@@ -29,28 +28,12 @@ ARTICLE = (
 )
 
 
-def _serve(app: Any) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="critical"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
-
-
 @pytest.fixture
 def token_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     db = tmp_path / "sec.db"
     settings = Settings(db=str(db), token=TOKEN, max_upload_bytes=200_000, min_body_chars=20)
     SQLiteStore(db).close()
-    for base in _serve(create_app(str(db), settings)):
+    for base in serve(create_app(str(db), settings)):
         yield base, db
 
 
@@ -58,7 +41,7 @@ def token_server(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 def open_server(tmp_path: Path) -> Iterator[str]:
     db = tmp_path / "open.db"
     SQLiteStore(db).close()
-    yield from _serve(create_app(str(db)))
+    yield from serve(create_app(str(db)))
 
 
 def _auth(token: str = TOKEN) -> dict[str, bytes]:

@@ -1,0 +1,32 @@
+"""What every query mixin of the store needs from the store: its three SQL entry points, and
+the numbering of stored decisions (``seq``) that incremental stages replay in order."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+#: Tables whose rows record decisions in order, each with a ``seq`` column.
+SEQUENCED = frozenset({"events", "event_members", "statements", "statement_members"})
+
+
+class Queries:
+    """Base of the query mixins; `SQLiteStore` provides the three methods."""
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        raise NotImplementedError
+
+    def _execute(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> sqlite3.Cursor:
+        raise NotImplementedError
+
+    def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        raise NotImplementedError
+
+    def next_seq(self, table: str) -> int:
+        """One more than the largest decision number in a sequenced table."""
+        if table not in SEQUENCED:
+            raise ValueError(f"{table!r} has no decision numbers")
+        return int(self._query(f"SELECT coalesce(max(seq), 0) + 1 FROM {table}")[0][0])
