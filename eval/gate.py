@@ -33,10 +33,10 @@ def fingerprint(folder: Path) -> str:
 
 
 def lookup(scores: dict[str, Any], dotted: str) -> float:
-    """``scores["a"]["b"]`` for ``"a.b"``."""
+    """``scores["a"]["b"]`` for ``"a.b"`` (an attribute where a level is a record)."""
     value: Any = scores
     for part in dotted.split("."):
-        value = value[part]
+        value = value[part] if isinstance(value, dict) else getattr(value, part)
     return float(value)
 
 

@@ -72,3 +72,17 @@ def test_fingerprint_changes_with_any_byte(fake_task: Path) -> None:
 
 def test_missing_data_is_a_clear_exit(tmp_path: Path) -> None:
     assert load_gate().main(["--data", str(tmp_path / "absent")]) == 2
+
+
+def test_lookup_reads_dict_levels_and_record_attributes() -> None:
+    from dataclasses import dataclass
+
+    @dataclass
+    class Score:
+        f1: float
+
+    gate = load_gate()
+    assert gate.lookup({"a": {"b": 0.5}}, "a.b") == 0.5
+    assert gate.lookup({"parallax": Score(0.9)}, "parallax.f1") == 0.9
+    with pytest.raises(AttributeError):
+        gate.lookup({"parallax": Score(0.9)}, "parallax.recall")
