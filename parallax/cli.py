@@ -342,13 +342,18 @@ def stories(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         _print_json(data)
         return
-    table = Table(title=f"Stories ({len(data['stories'])})")
+    print_stories(data["stories"])
+
+
+def print_stories(rows: list[dict[str, Any]]) -> None:
+    """The stories table: span, title, events and articles."""
+    table = Table(title=f"Stories ({len(rows)})")
     table.add_column("story", no_wrap=True)
     table.add_column("span", no_wrap=True)
     table.add_column("title", max_width=50, overflow="fold")
     table.add_column("events", justify="right")
     table.add_column("articles", justify="right")
-    for st in data["stories"]:
+    for st in rows:
         table.add_row(st["story_id"], f"{_cell(st['start'])}..{_cell(st['end'])}",
                       _cell(st["title"]), str(len(st["events"])), str(st["articles"]))
     out.print(table)
@@ -499,6 +504,11 @@ def demo(ctx: click.Context, corpus: str, do_serve: bool, port: int | None) -> N
     console.print(f"Analyzed {report.articles} new articles.")
     data = articles_view(store, limit=50)
     print_articles(data["articles"], data["total"])
+    print_stories(stories_view(store)["stories"])
+    console.print(
+        "Who said what: `parallax quotes`; speakers: `parallax actors`; each story's page shows "
+        "its timeline, the coverage matrix and the statements side by side."
+    )
     if do_serve:
         store.close()
         serve_app(settings, None, port)
