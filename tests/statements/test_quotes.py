@@ -11,7 +11,7 @@ from parallax.entities import entity_id, entity_key
 from parallax.model import Quote
 from parallax.provenance.outlets import looks_like_outlet
 from parallax.statements import extract_many, extract_quotes
-from parallax.statements.quotes import find_regions
+from parallax.statements.marks import find_regions
 
 SEEDS = Path(__file__).resolve().parents[2] / "examples" / "seeds"
 
