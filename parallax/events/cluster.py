@@ -23,6 +23,7 @@ import numpy as np
 
 from parallax.events.features import EventFeatures, Occasion
 from parallax.nlp.embeddings import Vectors
+from parallax.nlp.neighbours import NeighbourIndex
 
 
 @dataclass(frozen=True)
@@ -183,28 +184,17 @@ class EventClusterer:
     def __init__(
         self, model: EventModel | None = None, dim: int = 384, prefix: str = "ev_"
     ) -> None:
-        from usearch.index import Index
-
         self.model = model or EventModel()
         self.prefix = prefix
         self.events: dict[str, EventGroup] = {}
         self.event_of: dict[str, str] = {}
-        self._keys: list[str] = []
-        self._index = Index(
-            ndim=dim,
-            metric="cos",
-            dtype="f32",
-            connectivity=16,
-            expansion_add=64,
-            expansion_search=64,
-        )
+        self._index = NeighbourIndex(dim)
 
     def _remember(self, f: EventFeatures, event_id: str) -> None:
         group = self.events.setdefault(event_id, EventGroup(event_id))
         group.add(f)
         self.event_of[f.article_id] = event_id
-        self._index.add(len(self._keys), f.vector, threads=1)
-        self._keys.append(f.article_id)
+        self._index.add(f.article_id, f.vector)
 
     def fit(self, known: Iterable[tuple[EventFeatures, str]]) -> EventClusterer:
         """Load articles whose events are already decided (in a deterministic order)."""
@@ -214,11 +204,8 @@ class EventClusterer:
 
     def candidates(self, f: EventFeatures) -> list[str]:
         """Events of the article's nearest neighbours, in id order."""
-        if not self._keys:
-            return []
-        k = min(self.model.neighbours, len(self._keys))
-        found = self._index.search(f.vector, k, threads=1)
-        return sorted({self.event_of[self._keys[int(key)]] for key in found.keys})
+        near = self._index.nearest(f.vector, self.model.neighbours)
+        return sorted({self.event_of[key] for key in near})
 
     def add(self, f: EventFeatures) -> Membership:
         """Put one new article in the best event, or found a new one."""

@@ -33,6 +33,7 @@ from difflib import SequenceMatcher
 import numpy as np
 
 from parallax.nlp.embeddings import Vectors
+from parallax.nlp.neighbours import NeighbourIndex
 
 #: Relations of a quote to its statement.
 RELATIONS = ("same", "paraphrase")
@@ -264,25 +265,15 @@ class StatementAligner:
     """
 
     def __init__(self, model: AlignModel | None = None, dim: int = 384) -> None:
-        from usearch.index import Index
-
         self.model = model or AlignModel()
         self.statements: dict[str, StatementGroup] = {}
         self.statement_of: dict[str, str] = {}
-        self._items: list[QuoteItem] = []
         # Buckets beside the ANN index: the statements of one occasion (event, else day), so
         # that a fragment whose embedding is far from the whole remark still meets it, and the
         # quotes of one article, for split quotes.
         self._occasion: dict[str, set[str]] = {}
         self._article: dict[str, list[QuoteItem]] = {}
-        self._index = Index(
-            ndim=dim,
-            metric="cos",
-            dtype="f32",
-            connectivity=16,
-            expansion_add=64,
-            expansion_search=64,
-        )
+        self._index = NeighbourIndex(dim)
 
     def _remember(self, item: QuoteItem, sid: str, relation: str) -> None:
         group = self.statements.get(sid)
@@ -293,8 +284,7 @@ class StatementAligner:
         self.statement_of[item.quote_id] = sid
         self._occasion.setdefault(occasion_key(item), set()).add(sid)
         self._article.setdefault(item.article_id, []).append(item)
-        self._index.add(len(self._items), item.vector, threads=1)
-        self._items.append(item)
+        self._index.add(item.quote_id, item.vector)
 
     def fit(self, known: Iterable[tuple[QuoteItem, str, str]]) -> StatementAligner:
         """Load quotes whose statements are decided: (item, statement_id, relation), in the
@@ -305,11 +295,8 @@ class StatementAligner:
 
     def candidates(self, item: QuoteItem) -> list[str]:
         """Statements of the quote's nearest neighbours and of its occasion, in id order."""
-        if not self._items:
-            return []
-        k = min(self.model.neighbours, len(self._items))
-        found = self._index.search(item.vector, k, threads=1)
-        near = {self.statement_of[self._items[int(key)].quote_id] for key in found.keys}
+        nearest = self._index.nearest(item.vector, self.model.neighbours)
+        near = {self.statement_of[q] for q in nearest}
         return sorted(near | self._occasion.get(occasion_key(item), set()))
 
     def split_part(self, item: QuoteItem) -> str | None:
