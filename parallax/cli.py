@@ -345,6 +345,40 @@ def stories(ctx: click.Context, as_json: bool) -> None:
     print_stories(data["stories"])
 
 
+@main.command()
+@click.argument("story_id")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "md", "json"]), default="md", show_default=True
+)
+@click.option(
+    "--out", "out_file", default=None, type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (default: print).",
+)
+@click.pass_context
+@reports_errors
+def report(ctx: click.Context, story_id: str, fmt: str, out_file: Path | None) -> None:
+    """A story's briefing with every sentence cited (STORY: an id or its first characters)."""
+    from parallax.briefing import build_briefing, render
+
+    store = _store(ctx)
+    matches = [s["story_id"] for s in store.list_stories() if s["story_id"].startswith(story_id)]
+    if len(matches) != 1:
+        raise ParallaxError(
+            f"{len(matches)} stories start with {story_id!r}; give more characters"
+            if matches
+            else f"no story id starts with {story_id!r}; see `parallax stories`"
+        )
+    try:
+        text = render(build_briefing(store, matches[0]), fmt)
+    except NotFound as exc:
+        raise ParallaxError(str(exc)) from exc
+    if out_file is None:
+        click.echo(text, nl=False)
+        return
+    out_file.write_text(text, encoding="utf-8")
+    console.print(f"briefing of story {matches[0]} written to {out_file}")
+
+
 def print_stories(rows: list[dict[str, Any]]) -> None:
     """The stories table: span, title, events and articles."""
     table = Table(title=f"Stories ({len(rows)})")
@@ -507,7 +541,9 @@ def demo(ctx: click.Context, corpus: str, do_serve: bool, port: int | None) -> N
     print_stories(stories_view(store)["stories"])
     console.print(
         "Who said what: `parallax quotes`; speakers: `parallax actors`; each story's page shows "
-        "its timeline, the coverage matrix and the statements side by side."
+        "its timeline, the coverage matrix, the statements side by side, the labels and "
+        "framing verbs per outlet and how positions moved; `parallax report STORY` writes its "
+        "cited briefing (also at /stories/STORY/briefing.html)."
     )
     if do_serve:
         store.close()

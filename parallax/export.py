@@ -1,14 +1,19 @@
 """`parallax export`: the JSONL files of DESIGN.md's export contract.
 
-Keys may be added, never renamed. Files are written to a temporary name and renamed into place,
-so a reader never sees a half-written file; rows stream from the store, so memory stays bounded.
+Keys may be added, never renamed. `EXPORTS` names every file and the function that yields its
+rows; both `export` (files on disk) and the web server's ``/api/export/<name>`` (a streamed
+download) read it, and both write each row with `jsonl_line`, so the two are byte-identical.
+Adding a file is one line in `EXPORTS`.
+
+Files are written to a temporary name and renamed into place, so a reader never sees a
+half-written file; rows are written as they are produced, never collected into a list.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,13 +38,17 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
+def jsonl_line(row: dict[str, Any]) -> str:
+    """One row as a line of an export file (UTF-8 text, newline included)."""
+    return json.dumps(row, ensure_ascii=False, sort_keys=False) + "\n"
+
+
 def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     tmp = path.with_name(path.name + ".tmp")
     count = 0
     with tmp.open("w", encoding="utf-8") as fh:
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, sort_keys=False))
-            fh.write("\n")
+            fh.write(jsonl_line(row))
             count += 1
         fh.flush()
         os.fsync(fh.fileno())
@@ -135,31 +144,105 @@ def statement_record(st: dict[str, Any]) -> dict[str, Any]:
 
 
 def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
+    # Speakers first (named as quotes attribute them), then every other entity the articles
+    # name, with the surface forms each outlet uses (the compare stage's labels).
+    mentions: dict[str, list[dict[str, Any]]] = {}
+    for row in store.entity_label_counts():
+        mentions.setdefault(row["entity_id"], []).append(
+            {"surface": row["surface"], "outlet": row["outlet"], "count": row["n"]}
+        )
     for actor in store.actor_rows():
+        eid = actor["entity_id"]
         yield {
-            "entity_id": actor["entity_id"],
+            "entity_id": eid,
             "name": actor["name"],
             "type": actor["type"],
-            "labels": store.speaker_labels(actor["entity_id"]),
+            "labels": store.speaker_labels(eid),
+            "mentions": mentions.pop(eid, []),
             "quotes": actor["quotes"],
             "statements": actor["statements"],
         }
+    for eid, labels in sorted(mentions.items()):
+        name = max(labels, key=lambda lb: (lb["count"], len(lb["surface"])))["surface"]
+        yield {
+            "entity_id": eid,
+            "name": name,
+            "type": None,
+            "labels": labels,
+            "mentions": labels,
+            "quotes": 0,
+            "statements": 0,
+        }
+
+
+def _article_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for article in store.iter_articles():
+        yield article_record(article)
+
+
+def _quote_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for row in store.quote_rows():
+        yield quote_record(row)
+
+
+def _statement_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for st in store.list_statements():
+        yield statement_record(st)
+
+
+def _framing_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for cue in store.iter_framing():
+        yield {
+            "article_id": cue.article_id,
+            "kind": cue.kind,
+            "text": cue.text,
+            "start": cue.start,
+            "end": cue.end,
+            "target_entity_id": cue.target_entity_id,
+            "lemma": cue.lemma,
+            "value": cue.value,
+            "score": cue.score,
+        }
+
+
+def _position_rows(store: Store) -> Iterator[dict[str, Any]]:
+    for c in store.positions():
+        yield {
+            "actor_entity_id": c.actor_entity_id,
+            "topic": c.topic,
+            "kind": c.kind,
+            "before": {"article_id": c.before.article_id, "quote_id": c.before.quote_id,
+                       "start": c.before.start, "end": c.before.end, "day": c.before.day},
+            "after": {"article_id": c.after.article_id, "quote_id": c.after.quote_id,
+                      "start": c.after.start, "end": c.after.end, "day": c.after.day},
+            "score": c.score,
+        }
+
+
+#: Rows of one export file, read from a store as they are written.
+Rows = Callable[[Store], Iterator[dict[str, Any]]]
+
+#: Every export file, in the order `export` writes them: file name -> its rows.
+EXPORTS: dict[str, Rows] = {
+    "articles.jsonl": _article_rows,
+    "events.jsonl": _event_rows,
+    "provenance.jsonl": _provenance_rows,
+    "quotes.jsonl": _quote_rows,
+    "statements.jsonl": _statement_rows,
+    "entities.jsonl": _entity_rows,
+    "framing.jsonl": _framing_rows,
+    "positions.jsonl": _position_rows,
+}
+
+
+def export_lines(store: Store, name: str) -> Iterator[str]:
+    """The lines of export file ``name`` (a key of `EXPORTS`), produced one row at a time;
+    `KeyError` for a name that is not an export file."""
+    rows = EXPORTS[name]  # looked up now, so a wrong name fails before any response starts
+    return (jsonl_line(row) for row in rows(store))
 
 
 def export(store: Store, out: Path) -> dict[str, int]:
     """Write every export file into ``out`` (created if needed); returns rows per file."""
     out.mkdir(parents=True, exist_ok=True)
-    return {
-        "articles.jsonl": _write_jsonl(
-            out / "articles.jsonl", (article_record(a) for a in store.iter_articles())
-        ),
-        "events.jsonl": _write_jsonl(out / "events.jsonl", _event_rows(store)),
-        "provenance.jsonl": _write_jsonl(out / "provenance.jsonl", _provenance_rows(store)),
-        "quotes.jsonl": _write_jsonl(
-            out / "quotes.jsonl", (quote_record(r) for r in store.quote_rows())
-        ),
-        "statements.jsonl": _write_jsonl(
-            out / "statements.jsonl", (statement_record(s) for s in store.list_statements())
-        ),
-        "entities.jsonl": _write_jsonl(out / "entities.jsonl", _entity_rows(store)),
-    }
+    return {name: _write_jsonl(out / name, rows(store)) for name, rows in EXPORTS.items()}

@@ -324,3 +324,98 @@ class Statement:
     members: tuple[StatementMember, ...]
     outlets: tuple[str, ...]
     repeats: tuple[tuple[str, float], ...] = ()
+
+
+# --- How outlets tell it -------------------------------------------------------------------------
+
+#: What a framing cue is: the verb an outlet uses to attribute a quote ("said", "claimed"), a
+#: hedge on a claim ("reportedly", "allegedly"), or an evaluative / editorial phrase in the
+#: outlet's own voice ("without basis", "brutal").
+FRAMING_KINDS = ("attribution", "hedge", "evaluative")
+
+
+@dataclass(frozen=True)
+class FramingCue:
+    """A word or phrase in the outlet's own voice that frames a person or a claim.
+
+    ``text == body[start:end]`` of article ``article_id``. ``value`` is the lexicon class the cue
+    falls in (for attribution verbs: ``neutral`` "said" or ``loaded`` "claimed"; for the others a
+    short class name such as ``doubt`` or ``negative``), ``lemma`` its base form, and
+    ``target_entity_id`` the entity it frames when one is known.
+    """
+
+    article_id: str
+    kind: str
+    start: int
+    end: int
+    text: str
+    lemma: str
+    value: str
+    target_entity_id: str | None = None
+    score: float = 1.0
+
+
+#: How an article refers to an entity: by a ``name`` ("Kyiv", "Zelenskyy"), a ``role``
+#: ("the Kremlin leader", "the Russian president") or an ``epithet`` ("dictator").
+LABEL_KINDS = ("name", "role", "epithet")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One mention of an entity under one surface form: ``surface == body[start:end]``."""
+
+    entity_id: str
+    article_id: str
+    kind: str
+    start: int
+    end: int
+    surface: str
+    score: float = 1.0
+
+
+#: Tone toward a target, as NewsMTSC codes it.
+TONES = ("negative", "neutral", "positive")
+
+
+@dataclass(frozen=True)
+class Tone:
+    """The tone of one sentence toward one entity named in it.
+
+    ``start``/``end`` delimit the evidence sentence in the article body; ``target`` the mention
+    of the entity inside it; ``score`` is in [-1, 1] (negative to positive).
+    """
+
+    article_id: str
+    target_entity_id: str
+    label: str
+    score: float
+    start: int
+    end: int
+    target: Span
+
+
+@dataclass(frozen=True)
+class PositionPoint:
+    """Where an actor's stated position sits: one quote of one article."""
+
+    article_id: str
+    quote_id: str
+    start: int
+    end: int
+    day: str | None
+
+
+#: How two statements of one actor on one topic relate over time.
+POSITION_KINDS = ("shift", "contradiction", "repeat")
+
+
+@dataclass(frozen=True)
+class PositionChange:
+    """Two statements of one actor on one topic, ``before`` and ``after`` in time."""
+
+    actor_entity_id: str
+    topic: str
+    kind: str
+    before: PositionPoint
+    after: PositionPoint
+    score: float

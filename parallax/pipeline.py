@@ -40,6 +40,7 @@ class StageError(ParallaxError):
 
 def default_stages() -> list[Stage]:
     """The stages `parallax analyze` runs, in order."""
+    from parallax.compare.stage import Compare, Positions
     from parallax.events.stage import Annotate, Events, Stories, stored_lead_vectors
     from parallax.provenance import Citations, NearDuplicates, Paraphrase, Syndication
     from parallax.statements.stage import Quotes, Statements
@@ -53,6 +54,8 @@ def default_stages() -> list[Stage]:
         Stories(),
         Quotes(),
         Statements(),
+        Positions(),
+        Compare(),
         Paraphrase(lead_vectors=stored_lead_vectors),
         Citations(lead_vectors=stored_lead_vectors),
     ]

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from parallax.api.compare import comparison
 from parallax.api.views import NotFound
 from parallax.export import quote_record
 from parallax.model import outlet_key
@@ -237,6 +238,15 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
     positions = sorted(speakers.values(), key=lambda s: (-len(s["statements"]), s["name"] or "~"))
     for entry in positions:
         entry["statements"].sort(key=lambda s: (s["day"] or "~", s["statement_id"]))
+    article_column.update(
+        {aid: key for key in columns for aid in column_articles[key]}
+    )
+    compared = comparison(
+        store,
+        timeline,
+        article_column,
+        {e["entity_id"]: e["name"] for e in positions if e["entity_id"] and e["name"]},
+    )
     return {
         "events": timeline,
         "outlets": [
@@ -258,6 +268,7 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
         },
         "coverage_over_time": over_time,
         "positions": positions,
+        **compared,
     }
 
 

@@ -62,6 +62,27 @@ def article_view(store: Store, article_id: str) -> dict[str, Any]:
 
     # quotes (with speaker and cue spans), entity mentions and the article's event
     record.update(article_marks(store, article))
+    labels = store.labels_of([article.article_id])
+    names = {q["speaker"]["entity_id"]: q["speaker"]["name"] for q in record.get("quotes", [])
+             if q["speaker"]["entity_id"]}
+    record["framing"] = [
+        {"kind": c.kind, "start": c.start, "end": c.end, "text": c.text, "lemma": c.lemma,
+         "value": c.value, "target_entity_id": c.target_entity_id, "score": c.score}
+        for c in store.framing_of([article.article_id])
+    ]
+    record["labels"] = [
+        {"entity_id": lb.entity_id, "name": names.get(lb.entity_id) or lb.surface,
+         "kind": lb.kind, "start": lb.start, "end": lb.end, "surface": lb.surface,
+         "score": lb.score}
+        for lb in labels
+    ]
+    record["tones"] = [
+        {"target_entity_id": t.target_entity_id, "label": t.label, "score": t.score,
+         "start": t.start, "end": t.end, "target": {"start": t.target.start,
+                                                    "end": t.target.end, "text": t.target.text}}
+        for t in store.tones_of([article.article_id])
+        if t.label != "neutral"
+    ]
     return record
 
 

@@ -21,6 +21,9 @@ TASKS: dict[str, tuple[str, str]] = {
     "statements": ("parallax.eval.statements", "basil"),
     # PolNeAR and BASIL under the data root
     "quotes": ("parallax.eval.quotes", "."),
+    "tone": ("parallax.eval.tone", "newsmtsc"),
+    "framing": ("parallax.eval.framing", "basil"),
+    "labels": ("parallax.eval.labels", "newswcl50"),
 }
 
 

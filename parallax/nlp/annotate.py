@@ -48,6 +48,16 @@ def load_nlp() -> Any:
         raise ConfigError(f"spaCy model {MODEL} is not installed; run `make install`") from exc
 
 
+@functools.cache
+def load_lemmatizer() -> Any:
+    """spaCy's rule lemmatizer, for the few steps that need lemmas: `load_nlp` leaves it out
+    because annotation and quote extraction do not, and it costs time on every sentence.
+    Call it on a doc parsed by `load_nlp` (it reads the tagger's parts of speech)."""
+    import spacy
+
+    return spacy.load(MODEL).get_pipe("lemmatizer")
+
+
 def _pieces(body: str) -> Iterator[tuple[int, str]]:
     """Split very long bodies at paragraph breaks so spaCy's length limit is never hit."""
     if len(body) <= MAX_CHARS:

@@ -232,6 +232,75 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (new.article_id, coalesce(new.title, ''), new.body);
     END;
     """,
+    # 7: how outlets tell it: framing cues, labels, tone toward entities, and actors' positions
+    """
+    CREATE TABLE framing_cues (
+        article_id        TEXT NOT NULL REFERENCES articles (article_id),
+        kind              TEXT NOT NULL,
+        start             INTEGER NOT NULL,
+        end               INTEGER NOT NULL,
+        text              TEXT NOT NULL,
+        lemma             TEXT NOT NULL,
+        value             TEXT NOT NULL,
+        target_entity_id  TEXT,
+        score             REAL NOT NULL,
+        PRIMARY KEY (article_id, kind, start, end)
+    );
+    CREATE INDEX framing_cues_target ON framing_cues (target_entity_id);
+
+    CREATE TABLE labels (
+        article_id  TEXT NOT NULL REFERENCES articles (article_id),
+        entity_id   TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        surface     TEXT NOT NULL,
+        score       REAL NOT NULL,
+        PRIMARY KEY (article_id, start, end, entity_id)
+    );
+    CREATE INDEX labels_entity ON labels (entity_id);
+
+    CREATE TABLE tones (
+        article_id        TEXT NOT NULL REFERENCES articles (article_id),
+        target_entity_id  TEXT NOT NULL,
+        label             TEXT NOT NULL,
+        score             REAL NOT NULL,
+        start             INTEGER NOT NULL,
+        end               INTEGER NOT NULL,
+        target_start      INTEGER NOT NULL,
+        target_end        INTEGER NOT NULL,
+        target_text       TEXT NOT NULL,
+        PRIMARY KEY (article_id, target_entity_id, start)
+    );
+    CREATE INDEX tones_target ON tones (target_entity_id);
+
+    CREATE TABLE statement_stances (
+        statement_id  TEXT NOT NULL,
+        text          TEXT NOT NULL,
+        topic         TEXT NOT NULL,
+        lemma         TEXT NOT NULL,
+        stance        TEXT NOT NULL,
+        PRIMARY KEY (statement_id, topic)
+    );
+
+    CREATE TABLE position_changes (
+        actor_entity_id    TEXT NOT NULL,
+        topic              TEXT NOT NULL,
+        kind               TEXT NOT NULL,
+        before_article_id  TEXT NOT NULL,
+        before_quote_id    TEXT NOT NULL,
+        before_start       INTEGER NOT NULL,
+        before_end         INTEGER NOT NULL,
+        before_day         TEXT,
+        after_article_id   TEXT NOT NULL,
+        after_quote_id     TEXT NOT NULL,
+        after_start        INTEGER NOT NULL,
+        after_end          INTEGER NOT NULL,
+        after_day          TEXT,
+        score              REAL NOT NULL,
+        PRIMARY KEY (actor_entity_id, topic, kind, before_quote_id, after_quote_id)
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

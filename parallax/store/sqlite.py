@@ -28,6 +28,7 @@ from parallax.model import (
     outlet_key,
 )
 from parallax.store.analysis import AnalysisQueries
+from parallax.store.compare import CompareQueries
 from parallax.store.pages import PageQueries
 from parallax.store.schema import MIGRATIONS, SCHEMA_VERSION
 from parallax.store.statements import StatementQueries
@@ -132,7 +133,7 @@ def _article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries):
+class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries, CompareQueries):
     """Articles, inputs, rejections and provenance in one SQLite file.
 
     Use as a context manager or call `close`. Writes happen inside `transaction()`; reads may

@@ -114,18 +114,45 @@ def article_body_html(data: dict[str, Any]) -> Markup:
                 Mark(q["cue"]["start"], q["cue"]["end"], "span",
                      (("class", "cue"), ("data-cue-of", qid)), layer=1)
             )
+    # Citations elsewhere link to ``#s-<start>-<end>``: the first mark of each span carries it.
+    anchored: set[tuple[int, int]] = set()
+
+    def anchor(start: int, end: int) -> tuple[tuple[str, str], ...]:
+        if (start, end) in anchored:
+            return ()
+        anchored.add((start, end))
+        return (("id", f"s-{start}-{end}"),)
+
     for e in data.get("mentions", []):
         label = str(e["label"])
         if e.get("entity_id"):
             marks.append(
                 Mark(e["start"], e["end"], "a",
                      (("class", f"ent ent-{css_token(label)}"),
-                      ("href", f"/actors/{e['entity_id']}"), ("title", label)), layer=2)
+                      ("href", f"/actors/{e['entity_id']}"), ("title", label)), layer=2,
+                     first_attrs=anchor(e["start"], e["end"]))
             )
         else:
             marks.append(
                 Mark(e["start"], e["end"], "span",
-                     (("class", f"ent ent-{css_token(label)}"), ("title", label)), layer=2)
+                     (("class", f"ent ent-{css_token(label)}"), ("title", label)), layer=2,
+                     first_attrs=anchor(e["start"], e["end"]))
+            )
+    for c in data.get("framing", []):
+        marks.append(
+            Mark(c["start"], c["end"], "span",
+                 (("class", f"frame frame-{css_token(c['kind'])} "
+                            f"frame-{css_token(c['value'])}"),
+                  ("title", f"{c['kind']}: {c['lemma']} ({c['value']})")), layer=3,
+                 first_attrs=anchor(c["start"], c["end"]))
+        )
+    for lb in data.get("labels", []):
+        if lb["kind"] != "name":
+            marks.append(
+                Mark(lb["start"], lb["end"], "span",
+                     (("class", f"label label-{css_token(lb['kind'])}"),
+                      ("title", f"{lb['kind']} for {lb['name']}")), layer=3,
+                     first_attrs=anchor(lb["start"], lb["end"]))
             )
     return wrap_spans(body, marks)
 

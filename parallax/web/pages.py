@@ -134,6 +134,30 @@ def pages_router(store: Store) -> APIRouter:
             return JSONResponse({"error": str(exc)}, status_code=404)
         return _download(story_markdown(data), "text/markdown; charset=utf-8", f"{story_id}.md")
 
+    @router.get(
+        "/stories/{story_id}/briefing.{fmt}",
+        summary="A story's cited briefing (html, md or json): agreed, some, differ, positions",
+    )
+    def story_briefing(story_id: str, fmt: str) -> Response:
+        from parallax.briefing import FORMATS, build_briefing, render
+
+        if fmt not in FORMATS:
+            return JSONResponse(
+                {"error": f"unknown briefing format {fmt!r}; use one of {', '.join(FORMATS)}"},
+                status_code=404,
+            )
+        try:
+            briefing = build_briefing(store, story_id)
+        except NotFound as exc:
+            return JSONResponse({"error": str(exc)}, status_code=404)
+        if fmt == "json":
+            return JSONResponse(briefing)
+        if fmt == "html":
+            return HTMLResponse(render(briefing, "html"))
+        return _download(
+            render(briefing, "md"), "text/markdown; charset=utf-8", f"{story_id}-briefing.md"
+        )
+
     @router.get("/stories/{story_id}", response_class=HTMLResponse, summary="One story (HTML)")
     def story_html(story_id: str) -> Response:
         return html_or_404("story.html", lambda: story_view(store, story_id))

@@ -81,3 +81,35 @@ def test_seed_story_click_through_to_a_quote_source(
     page.screenshot(path=str(artifacts / "story_quote_source.png"))
     assert errors == []
     page.close()
+
+
+def test_framing_verb_and_position_change_link_to_their_words(
+    browser: Any, seed_site: tuple[str, dict[str, Any]], artifacts: Path
+) -> None:
+    base, data = seed_site
+    story_id = data["story"]["story_id"]
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/stories/{story_id}")
+    # The position change on territory is shown with both of its quotes.
+    rows = page.locator("table.position-changes tr[data-kind='contradiction'], "
+                        "table.position-changes tr[data-kind='shift']")
+    assert rows.count() >= 1
+    assert "territor" in rows.first.inner_text()
+    page.locator("table.framing").screenshot(path=str(artifacts / "story_framing.png"))
+    # Click a framing verb: the article page opens on the cue, highlighted as a framing span.
+    entry = next(f for f in data["framing"] if f["attribution"])
+    verb = entry["attribution"][0]["verbs"][0]
+    ex = verb["examples"][0]
+    href = f"/articles/{ex['article_id']}#s-{ex['start']}-{ex['end']}"
+    page.locator(f'table.framing a[href="{href}"]').first.click()
+    page.wait_for_url(f"{base}{href}")
+    target = page.evaluate(
+        "() => { const t = document.querySelector(':target');"
+        " return t ? [t.id, t.className, t.textContent] : null; }"
+    )
+    assert target is not None and target[0] == f"s-{ex['start']}-{ex['end']}"
+    body = data["bodies"][ex["article_id"]]
+    assert body[ex["start"] : ex["end"]] == ex["text"]
+    assert ex["text"].startswith(target[2]) or target[2] == ex["text"]
+    page.screenshot(path=str(artifacts / "article_framing_cue.png"))
+    page.close()

@@ -351,7 +351,11 @@ def test_every_seed_article_anchors_every_quote_exactly(store: SQLiteStore) -> N
         assert "".join(tree.text) == data["body"]
         for q in data["quotes"]:
             assert "".join(tree.quote_text[q["quote_id"]]) == q["text"]
-        assert len(tree.ids) == len(set(tree.ids)) == len(data["quotes"])
+        # Ids are unique: one per quote, and one citation anchor (s-START-END) per other span.
+        assert len(tree.ids) == len(set(tree.ids))
+        assert len([i for i in tree.ids if i.startswith("q-")]) == len(data["quotes"])
+        spans = {f"s-{c['start']}-{c['end']}" for c in data["framing"]}
+        assert spans <= set(tree.ids)
         speakers = [m for m in data["mentions"] if m["entity_id"]]
         for m in speakers:
             assert data["body"][m["start"] : m["end"]] == m["text"]
@@ -427,10 +431,13 @@ def test_search_migration_indexes_articles_stored_before_it(tmp_path: Path) -> N
     )
     with SQLiteStore(settings.db) as store:
         assert ingest_paths([str(path)], store, settings).articles == 1
-        # Put the file back at schema 5, as a database made before the index existed.
+        # Put the file back at schema 5, as a database made before the index existed (and
+        # before the comparison tables of migration 7).
         store._conn.executescript(
             "DROP TRIGGER article_search_insert; DROP TRIGGER article_search_delete; "
             "DROP TRIGGER article_search_update; DROP TABLE article_search; "
+            "DROP TABLE framing_cues; DROP TABLE labels; DROP TABLE tones; "
+            "DROP TABLE statement_stances; DROP TABLE position_changes; "
             "PRAGMA user_version = 5;"
         )
     with SQLiteStore(settings.db) as store:

@@ -1,0 +1,155 @@
+"""Pipeline stages of the comparison: per-article labels, framing cues and tone (`Compare`), and
+per-actor position changes (`Positions`).
+
+`Compare` replaces each new article's rows, so a re-run never duplicates them. `Positions`
+recomputes the changes of the actors the new articles quote, and parses only the statements
+whose text changed since their stances were cached.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from parallax.compare.positions import (
+    Stance,
+    StatementPoint,
+    merge_topics,
+    position_changes,
+    stances_of,
+)
+from parallax.model import PositionPoint, Quote
+from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
+from parallax.settings import Settings
+from parallax.store import Store
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+
+
+#: Articles per batch: bounds memory on big corpora.
+BATCH = 64
+#: Entity kinds whose tone is read: people, organisations, groups and places.
+TONE_KINDS = frozenset({"name", "role", "epithet"})
+
+
+class Compare:
+    """Per new article: its labels (names, roles, epithets of each entity), its framing cues
+    (attribution verbs, hedges, evaluative words) and its tone toward each entity named."""
+
+    name = "compare"
+    requires: tuple[str, ...] = ("annotations", "quotes")
+    assigns: tuple[str, ...] = ("labels", "framing", "tone")
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Read and store each article's labels, framing cues and tones."""
+        # Imported here: the tone reader loads its lexicon and spaCy, which only this stage needs.
+        from parallax.compare.framing import find_cues
+        from parallax.compare.labels import find_labels
+        from parallax.compare.tone import ToneReader, tones_for_article
+
+        reader = ToneReader()
+        counts = {"labels": 0, "framing_cues": 0, "tones": 0}
+        for start in range(0, len(article_ids), BATCH):
+            chunk = list(article_ids[start : start + BATCH])
+            annotations = store.annotations(chunk)
+            quotes_by_article: dict[str, list[Quote]] = {}
+            for q in store.quotes_of(chunk):
+                quotes_by_article.setdefault(q.article_id, []).append(q)
+            for aid in chunk:
+                body = store.article_body(aid)
+                ann = annotations.get(aid)
+                if body is None or ann is None:
+                    continue
+                labels = find_labels(aid, body, ann.sentences, ann.entities)
+                mentions = [(lb.entity_id, lb.start, lb.end) for lb in labels]
+                cues = find_cues(
+                    aid, body, ann.sentences, quotes_by_article.get(aid, []), mentions
+                )
+                tones = tones_for_article(
+                    reader, aid, body, ann.sentences,
+                    [m for m, lb in zip(mentions, labels, strict=True) if lb.kind in TONE_KINDS],
+                )
+                store.replace_comparison(aid, labels, cues, tones)
+                counts["labels"] += len(labels)
+                counts["framing_cues"] += len(cues)
+                counts["tones"] += len(tones)
+        return counts
+
+
+class Positions:
+    """Shifts, contradictions and repeats in the stated positions of the actors quoted."""
+
+    name = "positions"
+    requires: tuple[str, ...] = ("statements",)
+    assigns: tuple[str, ...] = ("positions",)
+
+    def __init__(self, embedder: Embedder | None = None) -> None:
+        self._embedder = embedder
+
+    def __call__(
+        self, store: Store, article_ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        """Recompute the position changes of every actor quoted in the new articles."""
+        actors = sorted(store.statement_speakers_of(article_ids))
+        if not actors:
+            return {"actors": 0, "position_changes": 0}
+        # Imported here: parsing loads spaCy, which only this step of the stage needs.
+        from parallax.nlp.annotate import load_lemmatizer, load_nlp
+
+        nlp = load_nlp()
+        lemmatizer = load_lemmatizer()
+        embedder = self._embedder or load_embedder(DEFAULT_BACKEND)
+        word_vectors: dict[str, np.ndarray] = {}
+        total = 0
+        for actor in actors:
+            rows = store.actor_statement_points(actor)
+            cached = store.statement_stances(r["statement_id"] for r in rows)
+            stale = [r for r in rows if cached.get(r["statement_id"], {}).get("text") != r["text"]]
+            for row, doc in zip(stale, nlp.pipe(r["text"] for r in stale), strict=True):
+                found = stances_of(lemmatizer(doc))
+                store.save_statement_stances(
+                    row["statement_id"], row["text"], [(s.topic, s.lemma, s.stance) for s in found]
+                )
+                cached[row["statement_id"]] = {
+                    "text": row["text"],
+                    "topics": [(s.topic, s.lemma, s.stance) for s in found],
+                }
+            points = [
+                StatementPoint(
+                    r["statement_id"],
+                    _day(r["day"]),
+                    r["event_id"],
+                    tuple(Stance(*t) for t in cached.get(r["statement_id"], {}).get("topics", [])),
+                    PositionPoint(
+                        r["article_id"], r["quote_id"], r["start"], r["end"], r["day"]
+                    ),
+                )
+                for r in rows
+            ]
+            counts = Counter(s.lemma for p in points for s in p.stances)
+            lemmas = sorted(counts, key=lambda w: (-counts[w], w))
+            missing = [w for w in lemmas if w not in word_vectors]
+            if missing:
+                word_vectors.update(zip(missing, embedder.encode(missing), strict=True))
+            groups = (
+                merge_topics(lemmas, np.stack([word_vectors[w] for w in lemmas]))
+                if lemmas
+                else {}
+            )
+            repeats = store.repeat_links(p.statement_id for p in points)
+            changes = position_changes(actor, points, groups, repeats)
+            store.replace_positions(actor, changes)
+            total += len(changes)
+        return {"actors": len(actors), "position_changes": total}

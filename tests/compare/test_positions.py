@@ -1,0 +1,105 @@
+"""Stances and position changes read from parses of sentences written here."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from parallax.compare.positions import (
+    Stance,
+    StatementPoint,
+    merge_topics,
+    position_changes,
+    stances_of,
+    topic_key,
+)
+from parallax.model import PositionPoint
+
+
+@pytest.fixture(scope="module")
+def parse():  # type: ignore[no-untyped-def]
+    from parallax.nlp.annotate import load_lemmatizer, load_nlp
+
+    nlp, lemmatizer = load_nlp(), load_lemmatizer()
+    return lambda text: lemmatizer(nlp(text))
+
+
+def _stances(parse, text: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {s.lemma: s.stance for s in stances_of(parse(text))}
+
+
+def test_negation_obligation_and_condition(parse) -> None:  # type: ignore[no-untyped-def]
+    assert _stances(parse, "The city has never asked for new bridges.")["bridge"] == "rejects"
+    assert _stances(parse, "The council must close the old bridges.")["bridge"] == "demands"
+    assert _stances(parse, "The council opened two bridges.")["bridge"] == "asserts"
+    # A modal inside a condition is no demand.
+    assert (
+        _stances(parse, "Talks can start, should the bridges be repaired.")["bridge"] == "asserts"
+    )
+    assert (
+        _stances(parse, "If the mayor must close bridges, he will say so.")["bridge"] == "asserts"
+    )
+
+
+def test_topic_keys_meet_across_inflections() -> None:
+    assert topic_key("territory") == topic_key("territories") == topic_key("territorial")
+    assert topic_key("land") == "land"
+
+
+def _point(
+    sid: str, day: date | None, event: str, stance: str, topic: str = "bridg"
+) -> StatementPoint:
+    return StatementPoint(
+        sid,
+        day,
+        event,
+        (Stance(topic, "bridge", stance),),
+        PositionPoint("a" + sid, "q" + sid, 0, 10, day.isoformat() if day else None),
+    )
+
+
+def test_shift_contradiction_and_quiet_asserts() -> None:
+    points = [
+        _point("1", date(2025, 1, 1), "e1", "rejects"),
+        _point("2", date(2025, 1, 3), "e2", "asserts"),
+        _point("3", date(2025, 3, 1), "e3", "demands"),
+        _point("4", date(2025, 3, 1), "e3", "rejects"),
+    ]
+    changes = position_changes("en_x", points)
+    kinds = [(c.kind, c.before.quote_id, c.after.quote_id) for c in changes]
+    # rejects (Jan) -> demands (Mar): a shift; the "asserts" between opposes nothing;
+    # demands -> rejects on the same day: a contradiction.
+    assert ("shift", "q1", "q3") in kinds
+    assert ("contradiction", "q3", "q4") in kinds
+    assert len(changes) == 2
+    assert all(c.topic == "bridge" for c in changes)
+
+
+def test_undated_statement_is_a_contradiction_not_a_shift() -> None:
+    changes = position_changes(
+        "en_x", [_point("1", date(2025, 1, 1), "e1", "rejects"), _point("2", None, "e2", "demands")]
+    )
+    assert [(c.kind, c.before.quote_id, c.after.quote_id) for c in changes] == [
+        ("contradiction", "q1", "q2")
+    ]
+
+
+def test_same_stance_twice_is_no_change_and_repeats_are_kept() -> None:
+    points = [
+        _point("1", date(2025, 1, 1), "e1", "rejects"),
+        _point("2", date(2025, 2, 1), "e2", "rejects"),
+    ]
+    assert position_changes("en_x", points) == []
+    repeats = position_changes("en_x", points, repeats=[("2", "1", 0.9)])
+    assert [(c.kind, c.before.quote_id, c.after.quote_id, c.score) for c in repeats] == [
+        ("repeat", "q1", "q2", 0.9)
+    ]
+
+
+def test_merge_topics_joins_only_close_words() -> None:
+    vectors = np.array([[1.0, 0.0], [0.9, 0.436], [0.0, 1.0]], dtype=np.float32)
+    groups = merge_topics(["territory", "landmass", "bridge"], vectors)
+    assert groups[topic_key("landmass")] == topic_key("territory")
+    assert groups["bridge"] == "bridge"
