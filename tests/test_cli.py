@@ -51,9 +51,12 @@ def test_show_unknown_id_says_what_to_do(tmp_path: Path) -> None:
     assert code == 2 and "no article id starts with 'ffff'" in err
 
 
-def test_bad_db_url_is_a_clear_error() -> None:
-    result = CliRunner().invoke(main, ["--db", "postgresql://nowhere/x", "articles"])
-    assert result.exit_code == 2 and "SQLite file path" in result.stderr
+def test_unreachable_database_server_is_a_clear_error() -> None:
+    # Port 1 on loopback: refused at once, no name lookup, nothing leaves the machine.
+    result = CliRunner().invoke(main, ["--db", "postgresql://127.0.0.1:1/x", "articles"])
+    assert result.exit_code == 2
+    assert "cannot connect to postgresql://127.0.0.1:1/x" in result.stderr
+    assert "check the URL given to --db" in result.stderr
 
 
 def test_eval_without_data_says_so(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """The store: the only package that writes SQL. SQLite is the embedded default.
 
 `open_store` takes what a user types for ``--db``: a file path (SQLite) or a ``postgresql://``
-URL (PostgreSQL, planned behind the same interface).
+URL (PostgreSQL, `parallax.store.postgres`, which needs the ``psycopg`` package).
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ def open_store(url: str | Path) -> Store:
     """Open (and migrate) the store named by a path or URL."""
     text = str(url)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            "PostgreSQL stores are not supported by this version yet; use a SQLite file path "
-            "for --db (for example parallax.db)"
-        )
+        try:
+            from parallax.store.postgres import PostgresStore
+        except ImportError as exc:
+            raise StoreError(
+                f"a postgresql:// --db needs the psycopg package ({exc}); install it with "
+                "pip install 'psycopg[binary]==3.3.6', or use a SQLite file path"
+            ) from exc
+        return PostgresStore(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") :]
     return SQLiteStore(text)

@@ -88,7 +88,9 @@ class PageQueries(Queries):
             "count(*) AS statements FROM statements s JOIN events e ON e.event_id = s.event_id "
             "LEFT JOIN speaker_entities n ON n.entity_id = s.speaker_entity_id "
             "WHERE s.speaker_entity_id IS NOT NULL AND e.story_id IS NOT NULL "
-            "GROUP BY e.story_id, s.speaker_entity_id ORDER BY e.story_id, statements DESC, n.name"
+            # n.name follows from the speaker id; grouping by it too is portable SQL.
+            "GROUP BY e.story_id, s.speaker_entity_id, n.name "
+            "ORDER BY e.story_id, statements DESC, n.name"
         )
         return [dict(r) for r in rows]
 

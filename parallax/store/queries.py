@@ -25,6 +25,11 @@ class Queries:
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
 
+    def _any_value(self, expression: str) -> str:
+        """SQL for ``expression`` read from any row of a group. SQLite lets a grouped query
+        name a column it neither groups nor aggregates; other databases need an aggregate."""
+        return expression
+
     def next_seq(self, table: str) -> int:
         """One more than the largest decision number in a sequenced table."""
         if table not in SEQUENCED:

@@ -397,11 +397,10 @@ class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries, CompareQueries
     def mark_analyzed(self, article_ids: Iterable[str]) -> None:
         """Stamp articles as covered by the current analysis run."""
         stamp = now_iso()
-        with self._lock:
-            self._conn.executemany(
-                "UPDATE articles SET analyzed_at = ? WHERE article_id = ?",
-                [(stamp, a) for a in article_ids],
-            )
+        self._executemany(
+            "UPDATE articles SET analyzed_at = ? WHERE article_id = ?",
+            [(stamp, a) for a in article_ids],
+        )
 
     def articles_by_content_hash(self, hashes: Iterable[str]) -> dict[str, list[dict[str, Any]]]:
         """For each content hash, the articles that carry that body (id, outlet, published_at)."""
@@ -425,8 +424,9 @@ class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries, CompareQueries
 
     def outlets(self) -> list[dict[str, Any]]:
         """Outlets with their article counts, largest first."""
+        outlet = self._any_value("coalesce(outlet, '')")
         rows = self._query(
-            "SELECT coalesce(outlet, '') AS outlet, count(*) AS articles FROM articles "
+            f"SELECT {outlet} AS outlet, count(*) AS articles FROM articles "
             "GROUP BY outlet_key ORDER BY articles DESC, outlet"
         )
         return [dict(r) for r in rows]
@@ -485,15 +485,14 @@ class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries, CompareQueries
             (lk.article_id, lk.source_article_id, lk.kind, lk.score, lk.start, lk.end)
             for lk in links
         ]
-        with self._lock:
-            self._conn.executemany(
-                """INSERT INTO provenance (article_id, source_article_id, kind, score, start, end)
-                   VALUES (?, ?, ?, ?, ?, ?)
-                   ON CONFLICT (article_id, source_article_id, kind)
-                   DO UPDATE SET score = excluded.score, start = excluded.start,
-                                 end = excluded.end""",
-                rows,
-            )
+        self._executemany(
+            """INSERT INTO provenance (article_id, source_article_id, kind, score, start, end)
+               VALUES (?, ?, ?, ?, ?, ?)
+               ON CONFLICT (article_id, source_article_id, kind)
+               DO UPDATE SET score = excluded.score, start = excluded.start,
+                             end = excluded.end""",
+            rows,
+        )
         return len(rows)
 
     def provenance(self, article_id: str | None = None) -> list[ProvenanceLink]:

@@ -376,10 +376,10 @@ class StatementQueries(Queries):
     def speaker_labels(self, entity_id: str) -> list[dict[str, Any]]:
         """How each outlet names a speaker: surface text, outlet and count."""
         rows = self._query(
-            "SELECT q.speaker_text AS surface, a.outlet, count(*) AS count FROM quotes q "
-            "JOIN articles a ON a.article_id = q.article_id "
+            f"SELECT q.speaker_text AS surface, {self._any_value('a.outlet')} AS outlet, "
+            "count(*) AS count FROM quotes q JOIN articles a ON a.article_id = q.article_id "
             "WHERE q.speaker_entity_id = ? AND q.speaker_text IS NOT NULL "
-            "GROUP BY q.speaker_text, a.outlet_key ORDER BY count DESC, surface, a.outlet",
+            "GROUP BY q.speaker_text, a.outlet_key ORDER BY count DESC, surface, outlet",
             (entity_id,),
         )
         return [dict(r) for r in rows]

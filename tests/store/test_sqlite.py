@@ -51,20 +51,25 @@ def test_new_database_is_migrated_to_the_current_version(store: SQLiteStore) -> 
     assert store.integrity_ok()
 
 
-def test_reopening_does_not_migrate_again(tmp_path: Path) -> None:
-    db = tmp_path / "x.db"
-    SQLiteStore(db).close()
-    with SQLiteStore(db) as again:
+def test_reopening_does_not_migrate_again(db_url: str) -> None:
+    open_store(db_url).close()
+    with open_store(db_url) as again:
         assert again.schema_version == SCHEMA_VERSION
 
 
-def test_newer_schema_is_refused_with_advice(tmp_path: Path) -> None:
-    db = tmp_path / "future.db"
-    conn = sqlite3.connect(db)
-    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    conn.close()
+def test_newer_schema_is_refused_with_advice(db_url: str, backend: str) -> None:
+    if backend == "sqlite":
+        conn = sqlite3.connect(db_url)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.close()
+    else:
+        from parallax.store.postgres import VERSION_TABLE, PostgresStore
+
+        with open_store(db_url) as store:
+            assert isinstance(store, PostgresStore)
+            store._pg.execute(f"UPDATE {VERSION_TABLE} SET version = version + 1")
     with pytest.raises(SchemaVersionError, match="upgrade Parallax"):
-        SQLiteStore(db)
+        open_store(db_url)
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
@@ -79,13 +84,18 @@ def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
         open_store(tmp_path / "nope" / "x.db")
 
 
-def test_postgres_url_is_refused_with_advice() -> None:
-    with pytest.raises(StoreError, match="SQLite file path"):
-        open_store("postgresql://localhost/parallax")
+def test_unreachable_postgres_server_is_a_clear_error() -> None:
+    pytest.importorskip("psycopg")
+    # Port 1 on the loopback address: refused at once, and the password stays out of the message.
+    with pytest.raises(StoreError, match="cannot connect to") as caught:
+        open_store("postgresql://parallax:secret@127.0.0.1:1/parallax?connect_timeout=5")
+    assert "secret" not in str(caught.value)
+    assert "--db" in str(caught.value)
 
 
-def test_wal_mode(store: SQLiteStore) -> None:
-    assert store._query("PRAGMA journal_mode")[0][0] == "wal"
+def test_wal_mode(tmp_path: Path) -> None:
+    with SQLiteStore(tmp_path / "wal.db") as store:
+        assert store._query("PRAGMA journal_mode")[0][0] == "wal"
 
 
 def test_article_round_trip(store: SQLiteStore) -> None:
