@@ -175,14 +175,23 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, quiet: boo
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+    help="Where the per-article work runs: here, or on Ray (pip install 'parallax[ray]').",
+)
+@click.option(
+    "--address", default=None, metavar="ADDRESS",
+    help="A running Ray cluster (ray://host:10001, host:6379 or auto); default: a private "
+    "local Ray. Needs --engine ray.",
+)
 @click.pass_context
 @reports_errors
-def analyze(ctx: click.Context, as_json: bool) -> None:
+def analyze(ctx: click.Context, as_json: bool, engine: str, address: str | None) -> None:
     """Run every analysis stage on the articles that are new since the last run."""
     store = _store(ctx)
     run_id = store.start_run("analyze")
     with console.status("analyzing", spinner="dots") if console.is_terminal else nullcontext():
-        report = analyze_store(store, _settings(ctx))
+        report = analyze_store(store, _settings(ctx), engine=engine, address=address)
     stats = {"articles": report.articles, "stages": report.stages}
     store.finish_run(run_id, stats)
     if as_json:
@@ -569,12 +578,17 @@ def eval_cmd(task: str, data: str) -> None:
 @main.command()
 @click.option("--data", default="../shared/data", show_default=True)
 @click.option("--limit", default=None, type=int, help="Use only the first N corpus articles.")
+@click.option(
+    "--cache", default=None, type=click.Path(file_okay=False, path_type=Path),
+    help="Also time the story page (p50/p95) on analyzed stores kept here, built once "
+    "(hours for 5k articles on 2 cores); `make bench` uses .bench-cache.",
+)
 @reports_errors
-def bench(data: str, limit: int | None) -> None:
+def bench(data: str, limit: int | None, cache: Path | None) -> None:
     """Measure speed as ratios against a baseline run in the same process."""
     from parallax.bench import run_bench
 
-    sys.exit(run_bench(Path(data), limit=limit))
+    sys.exit(run_bench(Path(data), limit=limit, cache=cache))
 
 
 if __name__ == "__main__":  # pragma: no cover

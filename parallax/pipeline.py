@@ -10,16 +10,19 @@ as not analysed, and the next `analyze` run starts over for them.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from parallax.errors import ParallaxError
+from parallax.errors import ConfigError, ParallaxError
 from parallax.provenance import ExactDuplicates
 from parallax.settings import Settings
 from parallax.store import Store
 
 #: What exists before any analysis stage runs: the ingested, cleaned articles.
 GIVEN = ("articles",)
+#: Where the stages run: in this process, or with their per-article work on Ray.
+ENGINES = ("local", "ray")
 
 
 class Stage(Protocol):
@@ -87,14 +90,47 @@ def analyze(
     settings: Settings,
     stages: Sequence[Stage] | None = None,
     on_stage: Callable[[str], None] | None = None,
+    engine: str = "local",
+    address: str | None = None,
 ) -> AnalyzeReport:
-    """Run every stage over the articles no earlier run analysed, then mark them analysed."""
+    """Run every stage over the articles no earlier run analysed, then mark them analysed.
+
+    ``engine="ray"`` runs the per-article work of the batch stages on Ray (a local Ray, or the
+    cluster at ``address``) and everything else here; the stored results are the same.
+    """
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if address is not None and engine != "ray":
+        raise ConfigError("--address names a Ray cluster: use it with --engine ray")
     stages = list(default_stages() if stages is None else stages)
     check_order(stages)
+    if engine == "ray":
+        from parallax.scale import require_ray
+
+        require_ray()  # a missing extra is reported even when nothing is new
     ids = store.unanalyzed_article_ids()
     report = AnalyzeReport(articles=len(ids))
     if not ids:
         return report
+    with ExitStack() as scope:
+        if engine == "ray":
+            from parallax.scale import RayOptions, ray_session, ray_stages
+
+            options = RayOptions(address=address)
+            scope.enter_context(ray_session(options))
+            stages = ray_stages(stages, options)
+        _run_stages(store, settings, stages, ids, report, on_stage)
+    return report
+
+
+def _run_stages(
+    store: Store,
+    settings: Settings,
+    stages: Sequence[Stage],
+    ids: list[str],
+    report: AnalyzeReport,
+    on_stage: Callable[[str], None] | None,
+) -> None:
     # One transaction for all stages and the "analysed" mark: stages are not idempotent (a
     # rerun of the events stage over articles it already placed hit a UNIQUE constraint), so a
     # kill -9 or a failure between two stages must leave no stage's rows behind
@@ -115,4 +151,3 @@ def analyze(
                     "and run `parallax analyze` again"
                 ) from exc
         store.mark_analyzed(ids)
-    return report

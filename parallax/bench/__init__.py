@@ -134,8 +134,9 @@ def _table(title: str, timings: Iterable[Timing]) -> Table:
     return table
 
 
-def run_bench(data: Path, limit: int | None = None) -> int:
-    """Print every speed table; returns a process exit code."""
+def run_bench(data: Path, limit: int | None = None, cache: Path | None = None) -> int:
+    """Print every speed table; returns a process exit code. With ``cache``, also the story
+    page latency (p50/p95) on analyzed stores kept there (built once; hours for 5k on 2 cores)."""
     console = Console()
     if not (data / CORPUS).is_file():
         Console(stderr=True).print(
@@ -158,6 +159,11 @@ def run_bench(data: Path, limit: int | None = None) -> int:
 
     records = load_records(data, 200 if limit is None else limit)
     console.print(quotes_table([str(r.get("content_original") or "") for r in records]))
+    if cache is not None:
+        from parallax.bench.web import SIZES, run_web_bench
+
+        sizes = SIZES if limit is None else (max(1, limit // 5), limit)
+        console.print(run_web_bench(data, cache, sizes))
     return 0
 
 

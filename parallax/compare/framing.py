@@ -333,6 +333,8 @@ def _verb_cues(art: _Article) -> list[_Found]:
         if phrasal is not None and nxt is not None and not art.body[tok.end : nxt.start].strip():
             lemma, cls = phrasal
             end = nxt.end
+        elif tok.lower not in verbs:
+            continue  # a phrasal verb's first word ("goes") split from its particle
         elif tok.lower in lex.NOUN_HOMOGRAPHS or _after_determiner(art, i):
             continue
         elif tok.lower.endswith("s") and not _after_subject(art, i):

@@ -8,9 +8,12 @@ whose text changed since their stances were cached.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,10 +24,15 @@ from parallax.compare.positions import (
     position_changes,
     stances_of,
 )
-from parallax.model import PositionPoint, Quote
+from parallax.model import FramingCue, Label, PositionPoint, Quote, Tone
+from parallax.nlp.annotate import Annotation
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
+from parallax.scale.batches import BatchMap, chunks, local_map
 from parallax.settings import Settings
 from parallax.store import Store
+
+if TYPE_CHECKING:
+    from parallax.compare.tone import ToneReader
 
 
 def _day(text: str | None) -> date | None:
@@ -42,50 +50,106 @@ BATCH = 64
 TONE_KINDS = frozenset({"name", "role", "epithet"})
 
 
+@dataclass(frozen=True)
+class CompareInput:
+    """What the comparison reads of one article: the input of `Compare.compute`."""
+
+    article_id: str
+    body: str
+    annotation: Annotation
+    quotes: tuple[Quote, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One article's labels, framing cues and tones: what `Compare.write` stores."""
+
+    article_id: str
+    labels: list[Label]
+    cues: list[FramingCue]
+    tones: list[Tone]
+
+
+@functools.cache
+def _tone_reader() -> ToneReader:
+    """One tone reader per process (it loads the lexicon and spaCy; it keeps no state)."""
+    from parallax.compare.tone import ToneReader
+
+    return ToneReader()
+
+
+def compare_article(item: CompareInput) -> Comparison:
+    """Labels, framing cues and tones of one article. Pure: no store."""
+    # Imported here: the tone reader loads its lexicon and spaCy, which only this stage needs.
+    from parallax.compare.framing import find_cues
+    from parallax.compare.labels import find_labels
+    from parallax.compare.tone import tones_for_article
+
+    ann = item.annotation
+    labels = find_labels(item.article_id, item.body, ann.sentences, ann.entities)
+    mentions = [(lb.entity_id, lb.start, lb.end) for lb in labels]
+    cues = find_cues(item.article_id, item.body, ann.sentences, list(item.quotes), mentions)
+    tones = tones_for_article(
+        _tone_reader(), item.article_id, item.body, ann.sentences,
+        [m for m, lb in zip(mentions, labels, strict=True) if lb.kind in TONE_KINDS],
+    )
+    return Comparison(item.article_id, labels, cues, tones)
+
+
 class Compare:
     """Per new article: its labels (names, roles, epithets of each entity), its framing cues
-    (attribution verbs, hedges, evaluative words) and its tone toward each entity named."""
+    (attribution verbs, hedges, evaluative words) and its tone toward each entity named.
+
+    A batch stage (`parallax.scale.batches`): `compute` is pure, `write` stores.
+    """
 
     name = "compare"
     requires: tuple[str, ...] = ("annotations", "quotes")
     assigns: tuple[str, ...] = ("labels", "framing", "tone")
 
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+
     def __call__(
-        self, store: Store, article_ids: Sequence[str], settings: Settings
+        self,
+        store: Store,
+        article_ids: Sequence[str],
+        settings: Settings,
+        map_batches: BatchMap = local_map,
     ) -> dict[str, int]:
         """Read and store each article's labels, framing cues and tones."""
-        # Imported here: the tone reader loads its lexicon and spaCy, which only this stage needs.
-        from parallax.compare.framing import find_cues
-        from parallax.compare.labels import find_labels
-        from parallax.compare.tone import ToneReader, tones_for_article
-
-        reader = ToneReader()
         counts = {"labels": 0, "framing_cues": 0, "tones": 0}
-        for start in range(0, len(article_ids), BATCH):
-            chunk = list(article_ids[start : start + BATCH])
-            annotations = store.annotations(chunk)
-            quotes_by_article: dict[str, list[Quote]] = {}
-            for q in store.quotes_of(chunk):
-                quotes_by_article.setdefault(q.article_id, []).append(q)
-            for aid in chunk:
-                body = store.article_body(aid)
-                ann = annotations.get(aid)
-                if body is None or ann is None:
-                    continue
-                labels = find_labels(aid, body, ann.sentences, ann.entities)
-                mentions = [(lb.entity_id, lb.start, lb.end) for lb in labels]
-                cues = find_cues(
-                    aid, body, ann.sentences, quotes_by_article.get(aid, []), mentions
-                )
-                tones = tones_for_article(
-                    reader, aid, body, ann.sentences,
-                    [m for m, lb in zip(mentions, labels, strict=True) if lb.kind in TONE_KINDS],
-                )
-                store.replace_comparison(aid, labels, cues, tones)
-                counts["labels"] += len(labels)
-                counts["framing_cues"] += len(cues)
-                counts["tones"] += len(tones)
+        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
+        for results in map_batches(self, inputs):
+            self.write(store, results, counts)
         return counts
+
+    def read(self, store: Store, article_ids: Sequence[str]) -> list[CompareInput]:
+        """Body, annotation and stored quotes of each annotated article, in the order given."""
+        annotations = store.annotations(article_ids)
+        quotes_by_article: dict[str, list[Quote]] = {}
+        for q in store.quotes_of(article_ids):
+            quotes_by_article.setdefault(q.article_id, []).append(q)
+        found = []
+        for aid in article_ids:
+            body = store.article_body(aid)
+            ann = annotations.get(aid)
+            if body is None or ann is None:
+                continue
+            found.append(CompareInput(aid, body, ann, tuple(quotes_by_article.get(aid, []))))
+        return found
+
+    def compute(self, items: Sequence[CompareInput]) -> list[Comparison]:
+        """`compare_article` of each input, in order."""
+        return [compare_article(item) for item in items]
+
+    def write(self, store: Store, results: Sequence[Comparison], counts: dict[str, int]) -> None:
+        """Store each article's rows in place of earlier ones; add to ``counts``."""
+        for r in results:
+            store.replace_comparison(r.article_id, r.labels, r.cues, r.tones)
+            counts["labels"] += len(r.labels)
+            counts["framing_cues"] += len(r.cues)
+            counts["tones"] += len(r.tones)
 
 
 class Positions:

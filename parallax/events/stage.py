@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from parallax.events.cluster import (
     EventClusterer,
@@ -25,8 +26,9 @@ from parallax.events.features import (
     occasion_span,
 )
 from parallax.nlp.annotate import MODEL as NLP_MODEL
-from parallax.nlp.annotate import annotate
+from parallax.nlp.annotate import Annotation, annotate
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
+from parallax.scale.batches import BatchMap, chunks, local_map
 from parallax.settings import Settings
 from parallax.store import Store
 from parallax.store.sqlite import now_iso
@@ -34,47 +36,102 @@ from parallax.store.sqlite import now_iso
 BATCH = 64
 
 
+@dataclass(frozen=True)
+class ArticleText:
+    """What annotation reads of one article: the input of `Annotate.compute`."""
+
+    article_id: str
+    title: str | None
+    body: str
+    published_at: str | None
+
+
+@dataclass(frozen=True)
+class Annotated:
+    """What `Annotate.compute` finds for one article: what `Annotate.write` stores."""
+
+    article_id: str
+    annotation: Annotation
+    #: the lead embedding, by the embedder named ``model``
+    vector: Vectors
+    model: str
+    features: EventFeatures
+
+
+def annotate_articles(items: Sequence[ArticleText]) -> list[Annotated]:
+    """Sentences, entities, lead embedding and event features of each article, in order.
+
+    Pure: no store. The lead embeddings of the int8 model depend on which leads share a batch
+    (padding and activation scales), so a caller that must reproduce stored vectors passes the
+    same batches.
+    """
+    embedder = load_embedder(DEFAULT_BACKEND)
+    anns = annotate([a.body for a in items])
+    leads = [lead_text(a.title, a.body, ann) for a, ann in zip(items, anns, strict=True)]
+    vectors = embedder.encode(leads)
+    features = event_features(
+        [a.article_id for a in items],
+        [a.title for a in items],
+        [a.body for a in items],
+        [a.published_at for a in items],
+        anns,
+        vectors,
+    )
+    return [
+        Annotated(a.article_id, ann, vectors[i], embedder.name, f)
+        for i, (a, ann, f) in enumerate(zip(items, anns, features, strict=True))
+    ]
+
+
 class Annotate:
-    """Sentences, entities (spaCy) and the lead embedding of each new article."""
+    """Sentences, entities (spaCy) and the lead embedding of each new article.
+
+    A batch stage (`parallax.scale.batches`): `read` and `write` touch the store, `compute` is
+    pure, and ``map_batches`` decides where the compute steps run (here, or on Ray).
+    """
 
     name = "nlp"
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("annotations", "vectors.lead", "event_features")
 
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+
     def __call__(
-        self, store: Store, article_ids: Sequence[str], settings: Settings
+        self,
+        store: Store,
+        article_ids: Sequence[str],
+        settings: Settings,
+        map_batches: BatchMap = local_map,
     ) -> dict[str, int]:
         """Annotate and embed in batches; stores annotations, vectors and event features."""
-        embedder = load_embedder(DEFAULT_BACKEND)
-        sentences = entities = 0
-        for start in range(0, len(article_ids), BATCH):
-            ids = list(article_ids[start : start + BATCH])
-            articles = [a for a in (store.get_article(i) for i in ids) if a is not None]
-            anns = annotate([a.body for a in articles])
-            leads = [
-                lead_text(a.metadata.title, a.body, ann)
-                for a, ann in zip(articles, anns, strict=True)
-            ]
-            vectors = embedder.encode(leads)
-            store.save_annotations(
-                NLP_MODEL, {a.article_id: ann for a, ann in zip(articles, anns, strict=True)}
-            )
-            store.save_vectors(
-                "lead", embedder.name, {a.article_id: vectors[i] for i, a in enumerate(articles)}
-            )
-            store.save_event_features(
-                event_features(
-                    [a.article_id for a in articles],
-                    [a.metadata.title for a in articles],
-                    [a.body for a in articles],
-                    [a.metadata.published_at for a in articles],
-                    anns,
-                    vectors,
-                )
-            )
-            sentences += sum(len(x.sentences) for x in anns)
-            entities += sum(len(x.entities) for x in anns)
-        return {"sentences": sentences, "entities": entities}
+        counts = {"sentences": 0, "entities": 0}
+        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
+        for records in map_batches(self, inputs):
+            self.write(store, records, counts)
+        return counts
+
+    def read(self, store: Store, article_ids: Sequence[str]) -> list[ArticleText]:
+        """The texts of the articles that exist, in the order given."""
+        articles = [a for a in (store.get_article(i) for i in article_ids) if a is not None]
+        return [
+            ArticleText(a.article_id, a.metadata.title, a.body, a.metadata.published_at)
+            for a in articles
+        ]
+
+    def compute(self, items: Sequence[ArticleText]) -> list[Annotated]:
+        """`annotate_articles`: the pure step."""
+        return annotate_articles(items)
+
+    def write(self, store: Store, records: Sequence[Annotated], counts: dict[str, int]) -> None:
+        """Store one batch's annotations, lead vectors and event features; add to ``counts``."""
+        if not records:
+            return
+        store.save_annotations(NLP_MODEL, {r.article_id: r.annotation for r in records})
+        store.save_vectors("lead", records[0].model, {r.article_id: r.vector for r in records})
+        store.save_event_features([r.features for r in records])
+        counts["sentences"] += sum(len(r.annotation.sentences) for r in records)
+        counts["entities"] += sum(len(r.annotation.entities) for r in records)
 
 
 def stored_lead_vectors(store: Store, article_ids: Sequence[str]) -> dict[str, Vectors]:
@@ -282,4 +339,12 @@ def cluster_texts(
     return [labels[i] for i in ids]
 
 
-__all__ = ["Annotate", "Events", "Stories", "cluster_texts"]
+__all__ = [
+    "Annotate",
+    "Annotated",
+    "ArticleText",
+    "Events",
+    "Stories",
+    "annotate_articles",
+    "cluster_texts",
+]

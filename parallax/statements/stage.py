@@ -15,6 +15,7 @@ import numpy as np
 
 from parallax.model import Quote
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
+from parallax.scale.batches import BatchMap, chunks, local_map
 from parallax.settings import Settings
 from parallax.statements.align import (
     AlignModel,
@@ -40,34 +41,69 @@ def day_of(published_at: str | None) -> date | None:
         return None
 
 
+#: One article's extracted quotes: what `Quotes.compute` returns per ``(article_id, body)``.
+ArticleQuotes = tuple[str, list[Quote]]
+
+
 class Quotes:
-    """Direct, partial and indirect quotes with speakers and cues, per new article."""
+    """Direct, partial and indirect quotes with speakers and cues, per new article.
+
+    A batch stage (`parallax.scale.batches`): `compute` (extraction) is pure, `write` stores.
+    """
 
     name = "quotes"
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("quotes",)
 
+    def __init__(self, batch: int = BATCH) -> None:
+        self.batch = batch
+
     def __call__(
-        self, store: Store, article_ids: Sequence[str], settings: Settings
+        self,
+        store: Store,
+        article_ids: Sequence[str],
+        settings: Settings,
+        map_batches: BatchMap = local_map,
     ) -> dict[str, int]:
         """Extract in batches and store each article's quotes in place of earlier ones."""
-        # Imported here: extraction loads spaCy, which only this stage needs.
-        from parallax.statements.quotes import extract_many
-
         found = 0
         touched: set[str] = set()
-        for start in range(0, len(article_ids), BATCH):
-            articles = [
-                a
-                for a in (store.get_article(i) for i in article_ids[start : start + BATCH])
-                if a is not None
-            ]
-            quotes = extract_many([(a.article_id, a.body) for a in articles])
-            touched |= store.replace_quotes(list(zip(articles, quotes, strict=True)))
-            found += sum(len(q) for q in quotes)
+        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
+        for extracted in map_batches(self, inputs):
+            touched |= self.write(store, extracted)
+            found += sum(len(q) for _, q in extracted)
         for sid in sorted(touched):
             refresh_statement(store, sid)
         return {"quotes": found}
+
+    def read(self, store: Store, article_ids: Sequence[str]) -> list[tuple[str, str]]:
+        """``(article_id, body)`` of the articles that exist, in the order given."""
+        return [
+            (a.article_id, a.body)
+            for a in (store.get_article(i) for i in article_ids)
+            if a is not None
+        ]
+
+    def compute(self, items: Sequence[tuple[str, str]]) -> list[ArticleQuotes]:
+        """The quotes of each ``(article_id, body)``, in order. Pure: no store."""
+        # Imported here: extraction loads spaCy, which only this stage needs.
+        from parallax.statements.quotes import extract_many
+
+        quotes = extract_many(items)
+        return [(aid, q) for (aid, _), q in zip(items, quotes, strict=True)]
+
+    def write(self, store: Store, extracted: Sequence[ArticleQuotes]) -> set[str]:
+        """Store one batch's quotes in place of earlier ones; the statements that lost members.
+
+        The articles are read again here (their offset maps give the quotes' source offsets)
+        rather than sent to `compute` and back: they carry their whole source text.
+        """
+        pairs = []
+        for aid, quotes in extracted:
+            article = store.get_article(aid)
+            if article is not None:
+                pairs.append((article, quotes))
+        return store.replace_quotes(pairs)
 
 
 def refresh_statement(store: Store, sid: str, seq: int | None = None) -> None:
@@ -235,4 +271,4 @@ def refresh_placeholder(store: Store, sid: str, founder: QuoteItem) -> None:
     )
 
 
-__all__ = ["Quotes", "Statements", "refresh_statement"]
+__all__ = ["ArticleQuotes", "Quotes", "Statements", "refresh_statement"]

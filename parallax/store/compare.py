@@ -45,6 +45,11 @@ def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
         yield ordered[i : i + _CHUNK]
 
 
+def _cue(r: Any) -> FramingCue:
+    return FramingCue(r["article_id"], r["kind"], r["start"], r["end"], r["text"], r["lemma"],
+                      r["value"], r["target_entity_id"], r["score"])
+
+
 def position_from_row(row: Any) -> PositionChange:
     """A `PositionChange` from a ``position_changes`` row."""
     return PositionChange(
@@ -115,53 +120,45 @@ class CompareQueries(Queries):
         rows = self._query("SELECT body FROM articles WHERE article_id = ?", (article_id,))
         return str(rows[0][0]) if rows else None
 
-    def labels_of(self, article_ids: Iterable[str]) -> list[Label]:
-        """Stored labels of the given articles, by article and offset."""
-        found: list[Label] = []
+    def _article_rows(
+        self, columns: str, table: str, order: str, article_ids: Iterable[str]
+    ) -> Iterator[Any]:
+        """Rows of a per-article table for these articles, chunked under the parameter cap."""
         for chunk in _chunks(article_ids):
-            rows = self._query(
-                f"SELECT {_LABEL_COLUMNS} FROM labels WHERE article_id IN ({_in(chunk)}) "
-                "ORDER BY article_id, start, end, entity_id",
+            yield from self._query(
+                f"SELECT {columns} FROM {table} WHERE article_id IN ({_in(chunk)}) "
+                f"ORDER BY {order}",
                 chunk,
             )
-            found.extend(
-                Label(r["entity_id"], r["article_id"], r["kind"], r["start"], r["end"],
-                      r["surface"], r["score"])
-                for r in rows
-            )
-        return found
+
+    def labels_of(self, article_ids: Iterable[str]) -> list[Label]:
+        """Stored labels of the given articles, by article and offset."""
+        rows = self._article_rows(
+            _LABEL_COLUMNS, "labels", "article_id, start, end, entity_id", article_ids
+        )
+        return [
+            Label(r["entity_id"], r["article_id"], r["kind"], r["start"], r["end"],
+                  r["surface"], r["score"])
+            for r in rows
+        ]
 
     def framing_of(self, article_ids: Iterable[str]) -> list[FramingCue]:
         """Stored framing cues of the given articles, by article and offset."""
-        found: list[FramingCue] = []
-        for chunk in _chunks(article_ids):
-            rows = self._query(
-                f"SELECT {_CUE_COLUMNS} FROM framing_cues WHERE article_id IN ({_in(chunk)}) "
-                "ORDER BY article_id, start, end, kind",
-                chunk,
-            )
-            found.extend(
-                FramingCue(r["article_id"], r["kind"], r["start"], r["end"], r["text"],
-                           r["lemma"], r["value"], r["target_entity_id"], r["score"])
-                for r in rows
-            )
-        return found
+        rows = self._article_rows(
+            _CUE_COLUMNS, "framing_cues", "article_id, start, end, kind", article_ids
+        )
+        return [_cue(r) for r in rows]
 
     def tones_of(self, article_ids: Iterable[str]) -> list[Tone]:
         """Stored tones of the given articles, by article and offset."""
-        found: list[Tone] = []
-        for chunk in _chunks(article_ids):
-            rows = self._query(
-                f"SELECT {_TONE_COLUMNS} FROM tones WHERE article_id IN ({_in(chunk)}) "
-                "ORDER BY article_id, start, target_entity_id",
-                chunk,
-            )
-            found.extend(
-                Tone(r["article_id"], r["target_entity_id"], r["label"], r["score"], r["start"],
-                     r["end"], Span(r["target_start"], r["target_end"], r["target_text"]))
-                for r in rows
-            )
-        return found
+        rows = self._article_rows(
+            _TONE_COLUMNS, "tones", "article_id, start, target_entity_id", article_ids
+        )
+        return [
+            Tone(r["article_id"], r["target_entity_id"], r["label"], r["score"], r["start"],
+                 r["end"], Span(r["target_start"], r["target_end"], r["target_text"]))
+            for r in rows
+        ]
 
     def iter_framing(self) -> Iterator[FramingCue]:
         """Every stored framing cue, by article and offset (for the export)."""
@@ -176,8 +173,7 @@ class CompareQueries(Queries):
             if not rows:
                 return
             for r in rows:
-                yield FramingCue(r["article_id"], r["kind"], r["start"], r["end"], r["text"],
-                                 r["lemma"], r["value"], r["target_entity_id"], r["score"])
+                yield _cue(r)
             r = rows[-1]
             last = (r["article_id"], r["start"], r["end"], r["kind"])
 

@@ -7,13 +7,17 @@ inline scripts and any origin but our own.
 The one write endpoint, ``POST /api/ingest``, is off unless a token is configured
 (``PARALLAX_TOKEN``); then it needs ``Authorization: Bearer <token>`` (compared in constant
 time), caps the request body at ``max_upload_bytes`` and stores uploads under names it makes
-itself, so no request can choose a path on the server. See SECURITY.md.
+itself, so no request can choose a path on the server. The same endpoint takes a JSON body
+``{"urls": [...]}`` and fetches each URL (`parallax.ingest.fetch`: http/https only, public
+addresses only unless allowed, size cap, timeout, content-type check) before ingesting the bytes
+the same way. See SECURITY.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import tempfile
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -31,8 +35,17 @@ from starlette.concurrency import run_in_threadpool
 from parallax import __version__
 from parallax.api.views import articles_view, rejections_view
 from parallax.ingest import ingest_paths
+from parallax.ingest.fetch import (
+    Fetched,
+    Fetcher,
+    FetchFailed,
+    FetchPolicy,
+    fetch_urls,
+    fetched_name,
+)
 from parallax.settings import Settings
 from parallax.store import Store, open_store
+from parallax.web.downloads import export_router
 from parallax.web.pages import pages_router
 
 HERE = Path(__file__).parent
@@ -59,6 +72,10 @@ MAX_HEADER_BYTES = 32_768
 MAX_UPLOAD_FILES = 200
 #: Longest uploaded file name, in UTF-8 bytes.
 MAX_NAME_BYTES = 200
+#: Most URLs one ingest request may name.
+MAX_URLS = 50
+#: Largest JSON body (a list of URLs) the ingest endpoint reads, in bytes.
+MAX_URL_BODY_BYTES = 200_000
 
 
 class UploadRejected(Exception):
@@ -153,6 +170,54 @@ def parse_multipart(content_type: str, body: bytes) -> list[Upload]:
     return uploads
 
 
+def parse_url_request(body: bytes) -> list[str]:
+    """The URLs of a ``{"urls": ["https://...", ...]}`` body; `UploadRejected` (400/413) for
+    anything else."""
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UploadRejected(400, f"the body is not valid JSON ({exc})") from None
+    urls = data.get("urls") if isinstance(data, dict) else None
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise UploadRejected(
+            400, 'send {"urls": ["https://...", ...]}: a non-empty list of URL strings'
+        )
+    if len(urls) > MAX_URLS:
+        raise UploadRejected(413, f"at most {MAX_URLS} URLs per request")
+    return urls
+
+
+def fetched_uploads(
+    results: list[Fetched | FetchFailed],
+) -> tuple[list[Upload], list[dict[str, Any]]]:
+    """Uploads of the fetched documents, and one JSON-ready outcome per URL in request order."""
+    uploads: list[Upload] = []
+    outcomes: list[dict[str, Any]] = []
+    for result in results:
+        if isinstance(result, Fetched):
+            uploads.append(Upload(fetched_name(result), result.data))
+            outcomes.append(
+                {
+                    "url": result.url,
+                    "status": "fetched",
+                    "final_url": result.final_url,
+                    "content_type": result.content_type,
+                    "bytes": len(result.data),
+                    "file": uploads[-1].name,
+                }
+            )
+        else:
+            outcomes.append(
+                {
+                    "url": result.url,
+                    "status": "failed",
+                    "reason": result.reason,
+                    "message": result.message,
+                }
+            )
+    return uploads, outcomes
+
+
 async def read_capped_body(request: Request, limit: int) -> bytes:
     """The request body, or `UploadRejected` (413) as soon as it passes ``limit`` bytes."""
     declared = request.headers.get("content-length")
@@ -211,14 +276,19 @@ def _templates() -> Environment:
     return env
 
 
-def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
+def create_app(
+    db: str | Store, settings: Settings | None = None, fetcher: Fetcher | None = None
+) -> FastAPI:
     """The app over one store (a path/URL to open, or an open store the caller owns).
 
     ``settings`` supply the write token and upload limits (default: none, writes disabled) and
-    the limits ingest applies to uploads.
+    the limits ingest applies to uploads. ``fetcher`` is how ``POST /api/ingest`` fetches URLs
+    (default: the real network, limits from ``settings``, public addresses only).
     """
     if settings is None:
         settings = Settings(db=db if isinstance(db, str) else "parallax.db")
+    if fetcher is None:
+        fetcher = Fetcher(FetchPolicy.from_settings(settings))
     store = open_store(db) if isinstance(db, str) else db
     upload_root = _upload_root(db)
     templates = _templates()
@@ -236,6 +306,7 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
     # The pages router serves "/" (stories), stories, events, actors, search and the
     # highlighted article page; the routes below serve the article list, rejections and ingest.
     app.include_router(pages_router(store))
+    app.include_router(export_router(store))
 
     @app.middleware("http")
     async def security_headers(
@@ -290,7 +361,7 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
 
     @app.post(
         "/api/ingest",
-        summary="Ingest uploaded article files (needs the configured token)",
+        summary="Ingest uploaded article files or fetch URLs (needs the configured token)",
         responses={
             401: {"description": "missing or wrong bearer token"},
             403: {"description": "writes are disabled: no token is configured"},
@@ -298,8 +369,9 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
         },
     )
     async def api_ingest(request: Request) -> Response:
-        """Multipart upload of article files (fields named ``file``), ingested like
-        ``parallax ingest``; returns the ingest summary. Run ``parallax analyze`` after."""
+        """Multipart upload of article files (fields named ``file``), or a JSON body
+        ``{"urls": [...]}`` of pages to fetch, ingested like ``parallax ingest``; returns the
+        ingest summary (for URLs also one outcome per URL). Run ``parallax analyze`` after."""
         if not settings.token:
             return JSONResponse(
                 {
@@ -315,15 +387,26 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
                 headers={"WWW-Authenticate": "Bearer"},
             )
         content_type = request.headers.get("content-type", "")
-        if content_type.split(";")[0].strip().lower() != "multipart/form-data":
+        media_type = content_type.split(";")[0].strip().lower()
+        if media_type not in ("multipart/form-data", "application/json"):
             return JSONResponse(
-                {"error": "send the files as multipart/form-data (curl -F file=@story.txt)"},
+                {
+                    "error": "send files as multipart/form-data (curl -F file=@story.txt) or "
+                    'URLs as application/json ({"urls": ["https://..."]})'
+                },
                 status_code=415,
             )
+        outcomes: list[dict[str, Any]] | None = None
         try:
-            body = await read_capped_body(request, settings.max_upload_bytes)
-            uploads = parse_multipart(content_type, body)
-            del body
+            if media_type == "application/json":
+                limit = min(settings.max_upload_bytes, MAX_URL_BODY_BYTES)
+                urls = parse_url_request(await read_capped_body(request, limit))
+                results = await run_in_threadpool(fetch_urls, urls, fetcher)
+                uploads, outcomes = fetched_uploads(results)
+            else:
+                body = await read_capped_body(request, settings.max_upload_bytes)
+                uploads = parse_multipart(content_type, body)
+                del body
             paths = await run_in_threadpool(store_uploads, upload_root, uploads)
         except UploadRejected as exc:
             return JSONResponse({"error": exc.message}, status_code=exc.status)
@@ -335,7 +418,9 @@ def create_app(db: str | Store, settings: Settings | None = None) -> FastAPI:
         report = await run_in_threadpool(
             ingest_paths, [str(p) for p in paths], store, settings
         )
-        return JSONResponse(report.as_dict())
+        if outcomes is None:
+            return JSONResponse(report.as_dict())
+        return JSONResponse({**report.as_dict(), "urls": outcomes})
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:

@@ -291,3 +291,12 @@ def test_basil_cues_beat_the_lexicon_baseline_on_test_events() -> None:
 
 def test_missing_data_is_exit_code_2(tmp_path: Path) -> None:
     assert main(["--data", str(tmp_path)]) == 2
+
+
+def test_a_phrasal_head_split_from_its_particle_is_no_cue() -> None:
+    # "goes" heads the phrasal "go on" only when "on" follows at once; here a comma sits
+    # between them (this crashed the stage on a real corpus).
+    body = "It goes, on the other hand, well, the mayor said, and the talks go on."
+    cues = find_cues("a1", body, sentences_of(body), [], [])
+    assert all(body[c.start : c.end] == c.text for c in cues)
+    assert not any(c.text.startswith("goes") for c in cues)

@@ -201,7 +201,7 @@ REQUESTS: list[tuple[str, bytes, set[int]]] = [
     ("token with suffix", _post("/api/ingest", {"Content-Type": MP, "Authorization":
                                                 AUTH + b"x"}, GOOD), {401}),
     ("JSON instead of multipart", _post("/api/ingest", {"Content-Type": "application/json",
-                                                        "Authorization": AUTH}, b"{}"), {415}),
+                                                        "Authorization": AUTH}, b"{}"), {400}),
     ("no content type", _post("/api/ingest", {"Authorization": AUTH}, GOOD), {415}),
     ("multipart without boundary", _post("/api/ingest", {"Content-Type": "multipart/form-data",
                                                          "Authorization": AUTH}, GOOD), {400}),
