@@ -59,8 +59,13 @@ def facts_by_event(
             for fact in facts_of(bodies[aid] or "", annotations[aid].entities):
                 row = rows.setdefault(
                     fact.key,
-                    {"key": fact.key, "kind": fact.kind, "text": fact.text, "first": fact.start,
-                     "evidence": defaultdict(list)},
+                    {
+                        "key": fact.key,
+                        "kind": fact.kind,
+                        "text": fact.text,
+                        "first": fact.start,
+                        "evidence": defaultdict(list),
+                    },
                 )
                 if len(row["evidence"][col]) < EXAMPLES:
                     row["evidence"][col].append(_cite(aid, fact.start, fact.end, fact.text))
@@ -94,9 +99,9 @@ def entity_names(labels: Sequence[Label], known: Mapping[str, str]) -> dict[str,
             counts[lb.entity_id][lb.surface] += 1
     names = {}
     for eid, c in counts.items():
-        names[eid] = known.get(eid) or min(
-            c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0])
-        )[0]
+        names[eid] = (
+            known.get(eid) or min(c.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+        )
     for eid, name in known.items():
         names.setdefault(eid, name)
     return names
@@ -130,9 +135,7 @@ def labels_table(
     for eid, forms in by_entity.items():
         if len(entity_columns[eid]) < min_columns:
             continue
-        surfaces = sorted(
-            forms.values(), key=lambda f: (-sum(f["columns"].values()), f["surface"])
-        )
+        surfaces = sorted(forms.values(), key=lambda f: (-sum(f["columns"].values()), f["surface"]))
         # Outlets differ when some outlet uses a form another never does.
         used = [set(f["columns"]) for f in surfaces]
         differs = any(u != set(entity_columns[eid]) for u in used)
@@ -202,6 +205,7 @@ def tone_table(
     tones: Sequence[Tone],
     column_of_article: Mapping[str, str],
     names: Mapping[str, str],
+    text_of: Callable[[str, int, int], str],
     *,
     entities: int = 8,
 ) -> list[dict[str, Any]]:
@@ -231,8 +235,14 @@ def tone_table(
                 "positive": counts.get("positive", 0),
                 "mean": round(sum(t.score for t in items) / len(items), 3),
                 "examples": [
-                    {**_cite(t.article_id, t.start, t.end, ""), "label": t.label,
-                     "score": t.score}
+                    {
+                        **_cite(
+                            t.article_id, t.start, t.end, text_of(t.article_id, t.start, t.end)
+                        ),
+                        "label": t.label,
+                        "score": t.score,
+                        "target": t.target.text,
+                    }
                     for t in strongest
                 ],
             }
@@ -258,12 +268,26 @@ def position_rows(
                 "topic": c.topic,
                 "kind": c.kind,
                 "score": c.score,
-                "before": {**_cite(c.before.article_id, c.before.start, c.before.end,
-                                   text_of(c.before.article_id, c.before.start, c.before.end)),
-                           "quote_id": c.before.quote_id, "day": c.before.day},
-                "after": {**_cite(c.after.article_id, c.after.start, c.after.end,
-                                  text_of(c.after.article_id, c.after.start, c.after.end)),
-                          "quote_id": c.after.quote_id, "day": c.after.day},
+                "before": {
+                    **_cite(
+                        c.before.article_id,
+                        c.before.start,
+                        c.before.end,
+                        text_of(c.before.article_id, c.before.start, c.before.end),
+                    ),
+                    "quote_id": c.before.quote_id,
+                    "day": c.before.day,
+                },
+                "after": {
+                    **_cite(
+                        c.after.article_id,
+                        c.after.start,
+                        c.after.end,
+                        text_of(c.after.article_id, c.after.start, c.after.end),
+                    ),
+                    "quote_id": c.after.quote_id,
+                    "day": c.after.day,
+                },
             }
         )
     kinds = {"shift": 0, "contradiction": 1, "repeat": 2}
@@ -295,8 +319,6 @@ def comparison(
         "facts": facts_by_event(store, events, column_of_article),
         "labels": labels_table(labels, column_of_article, names),
         "framing": framing_table(store.framing_of(ids), column_of_article, names),
-        "tone": tone_table(store.tones_of(ids), column_of_article, names),
-        "position_changes": position_rows(
-            store.positions(actor_ids), set(ids), names, text_of
-        ),
+        "tone": tone_table(store.tones_of(ids), column_of_article, names, text_of),
+        "position_changes": position_rows(store.positions(actor_ids), set(ids), names, text_of),
     }

@@ -27,7 +27,7 @@ from parallax.compare.positions import (
 from parallax.model import FramingCue, Label, PositionPoint, Quote, Tone
 from parallax.nlp.annotate import Annotation
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
-from parallax.scale.batches import BatchMap, chunks, local_map
+from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.store import Store
 
@@ -119,8 +119,7 @@ class Compare:
     ) -> dict[str, int]:
         """Read and store each article's labels, framing cues and tones."""
         counts = {"labels": 0, "framing_cues": 0, "tones": 0}
-        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
-        for results in map_batches(self, inputs):
+        for results in run_batches(self, store, article_ids, map_batches):
             self.write(store, results, counts)
         return counts
 

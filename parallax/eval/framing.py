@@ -36,8 +36,6 @@ of 2013-2014 are test; the top-level numbers of `score` are test numbers.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import time
 from collections.abc import Iterable, Sequence
@@ -48,6 +46,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from parallax.eval.basil import basil_articles, basil_main, locate
 from parallax.model import FramingCue, Quote
 
 DEFAULT_DATA = Path("../shared/data/basil")
@@ -86,59 +85,29 @@ class PipelineInput:
 def load_docs(root: Path) -> list[GoldDoc]:
     """Every article that has both its text and its annotations, with its gold spans."""
     docs = []
-    for path in sorted((root / "articles").glob("*/*.json")):
-        ann_path = root / "annotations" / path.parent.name / f"{path.stem}_ann.json"
-        if not ann_path.is_file():
-            continue
-        article = json.loads(path.read_text(encoding="utf-8"))
-        sentences: list[tuple[int, str]] = []
-        parts: list[str] = []
-        offset = 0
-        for para in article.get("body-paragraphs", []):
-            pieces = []
-            for sent in para:
-                sentences.append((offset, sent))
-                pieces.append(sent)
-                offset += len(sent) + 1
-            parts.append(" ".join(pieces))
-            offset = sum(len(p) + 2 for p in parts)
-        body = "\n\n".join(parts)
+    for article in basil_articles(root):
         lex: set[Span2] = set()
         ignored: set[Span2] = set()
-        annotations = json.loads(ann_path.read_text(encoding="utf-8"))
-        for phrase in annotations.get("phrase-level-annotations", []):
+        for phrase in article.phrases:
             if phrase.get("bias") != "lex":
                 continue
-            at = locate(sentences, str(phrase.get("txt") or ""), int(phrase.get("start") or 0))
+            at = locate(
+                article.sentences, str(phrase.get("txt") or ""), int(phrase.get("start") or 0)
+            )
             if at is None:
                 continue
             (lex if phrase.get("quote") == "no" else ignored).add(at)
         docs.append(
             GoldDoc(
-                key=path.stem,
-                year=path.parent.name,
-                body=body,
-                sentences=tuple((o, o + len(s)) for o, s in sentences),
+                key=article.key,
+                year=article.year,
+                body=article.body,
+                sentences=tuple((o, o + len(s)) for o, s in article.sentences),
                 lex=tuple(sorted(lex)),
                 ignored=tuple(sorted(ignored)),
             )
         )
     return docs
-
-
-def locate(sentences: Sequence[tuple[int, str]], text: str, start: int) -> Span2 | None:
-    """Body span of a phrase whose offsets are relative to an unnamed sentence: the sentence
-    holding ``text`` at ``start``, else the first holding it anywhere."""
-    if not text:
-        return None
-    for offset, sent in sentences:
-        if sent[start : start + len(text)] == text:
-            return offset + start, offset + start + len(text)
-    for offset, sent in sentences:
-        at = sent.find(text)
-        if at >= 0:
-            return offset + at, offset + at + len(text)
-    return None
 
 
 def parse_docs(docs: Sequence[GoldDoc]) -> list[PipelineInput]:
@@ -393,21 +362,7 @@ def render(out: dict[str, Any]) -> Table:
 
 def main(argv: list[str] | None = None) -> int:
     """``parallax eval framing --data DIR``: print the table; 2 when the data is absent."""
-    parser = argparse.ArgumentParser(prog="parallax eval framing", description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the basil/ folder")
-    args = parser.parse_args(argv)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=160)
-    try:
-        score(args.data, console)
-    except FileNotFoundError as exc:
-        Console(stderr=True).print(
-            f"[red]{exc}.[/red] Pass --data DIR, a folder laid out like ../shared/data/basil "
-            "(articles/ and annotations/)."
-        )
-        return 2
-    return 0
+    return basil_main(argv, "framing", __doc__, score, width=160)
 
 
 if __name__ == "__main__":

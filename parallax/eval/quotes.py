@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -48,6 +47,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parallax.entities import entity_id, entity_key
+from parallax.eval.basil import basil_articles, locate
 from parallax.model import Quote
 from parallax.statements.cues import speech_lemma
 from parallax.statements.quotes import quotes_from_doc
@@ -207,53 +207,19 @@ def load_polnear(folder: Path, split: str) -> list[GoldDoc]:
 def load_basil(folder: Path) -> list[GoldDoc]:
     """BASIL articles (paragraphs on lines) with their quoted bias spans and speakers."""
     docs = []
-    for path in sorted((folder / "articles").glob("*/*.json")):
-        article = json.loads(path.read_text(encoding="utf-8"))
-        ann_path = folder / "annotations" / path.parent.name / f"{path.stem}_ann.json"
-        if not ann_path.is_file():
-            continue
-        sentences: list[tuple[int, str]] = []
-        parts: list[str] = []
-        offset = 0
-        for para in article.get("body-paragraphs", []):
-            pieces = []
-            for sent in para:
-                sentences.append((offset, sent))
-                pieces.append(sent)
-                offset += len(sent) + 1
-            text = " ".join(pieces)
-            parts.append(text)
-            offset = sum(len(p) + 2 for p in parts)
-        body = "\n\n".join(parts)
+    for article in basil_articles(folder):
         gold = []
-        annotations = json.loads(ann_path.read_text(encoding="utf-8"))
-        for phrase in annotations.get("phrase-level-annotations", []):
+        for phrase in article.phrases:
             if phrase.get("quote") != "yes":
                 continue
-            at = _locate(sentences, phrase)
+            at = locate(article.sentences, phrase.get("txt", ""), int(phrase.get("start", 0)))
             if at is None:
                 continue
             speaker = phrase.get("speaker") or ""
             named = None if speaker.startswith("other") else speaker.replace("_", " ") or None
-            frag = ((at, at + len(phrase["txt"])),)
-            gold.append(GoldAttribution(frag, (), "direct", named))
-        docs.append(GoldDoc(path.stem, body, tuple(gold)))
+            gold.append(GoldAttribution((at,), (), "direct", named))
+        docs.append(GoldDoc(article.key, article.body, tuple(gold)))
     return docs
-
-
-def _locate(sentences: Sequence[tuple[int, str]], phrase: dict[str, Any]) -> int | None:
-    """Body offset of a BASIL phrase (its offsets are relative to an unnamed sentence)."""
-    text, start = phrase.get("txt", ""), int(phrase.get("start", 0))
-    if not text:
-        return None
-    for offset, sent in sentences:
-        if sent[start : start + len(text)] == text:
-            return offset + start
-    for offset, sent in sentences:
-        at = sent.find(text)
-        if at >= 0:
-            return offset + at
-    return None
 
 
 # --- predictions -------------------------------------------------------------------------------

@@ -40,7 +40,6 @@ Precision, recall and F1 are over the scored pairs.
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from collections.abc import Sequence
@@ -52,6 +51,7 @@ from rich.console import Console
 from rich.table import Table
 
 from parallax.entities import entity_id, entity_key
+from parallax.eval.basil import basil_main
 from parallax.statements.align import QuoteItem, align, words
 
 DEFAULT_DATA = Path("../shared/data/basil")
@@ -316,21 +316,7 @@ def disagreements(root: Path) -> list[tuple[str, str, bool, bool]]:
 
 def main(argv: list[str] | None = None) -> int:
     """``parallax eval statements --data DIR``: print the table; 2 when the data is absent."""
-    parser = argparse.ArgumentParser(prog="parallax eval statements", description=__doc__)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the basil/ folder")
-    args = parser.parse_args(argv)
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=120)
-    try:
-        score(args.data, console)
-    except FileNotFoundError as exc:
-        Console(stderr=True).print(
-            f"[red]{exc}.[/red] Pass --data DIR, a folder laid out like ../shared/data/basil "
-            "(articles/ and annotations/)."
-        )
-        return 2
-    return 0
+    return basil_main(argv, "statements", __doc__, score, width=120)
 
 
 if __name__ == "__main__":

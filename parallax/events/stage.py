@@ -28,7 +28,7 @@ from parallax.events.features import (
 from parallax.nlp.annotate import MODEL as NLP_MODEL
 from parallax.nlp.annotate import Annotation, annotate
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
-from parallax.scale.batches import BatchMap, chunks, local_map
+from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.store import Store
 from parallax.store.sqlite import now_iso
@@ -106,8 +106,7 @@ class Annotate:
     ) -> dict[str, int]:
         """Annotate and embed in batches; stores annotations, vectors and event features."""
         counts = {"sentences": 0, "entities": 0}
-        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
-        for records in map_batches(self, inputs):
+        for records in run_batches(self, store, article_ids, map_batches):
             self.write(store, records, counts)
         return counts
 

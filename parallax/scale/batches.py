@@ -45,4 +45,13 @@ def chunks(article_ids: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(article_ids[start : start + size])
 
 
-__all__ = ["BatchCompute", "BatchMap", "chunks", "local_map"]
+def run_batches(
+    stage: Any, store: Any, article_ids: Sequence[str], map_batches: BatchMap
+) -> Iterator[list[Any]]:
+    """The results of a batch stage over these articles, batch by batch: ``stage.read`` of
+    each chunk of ``stage.batch`` ids, computed by ``map_batches``; the caller writes them."""
+    inputs = (stage.read(store, ids) for ids in chunks(article_ids, stage.batch))
+    return map_batches(stage, inputs)
+
+
+__all__ = ["BatchCompute", "BatchMap", "chunks", "local_map", "run_batches"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from parallax.model import Quote
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
-from parallax.scale.batches import BatchMap, chunks, local_map
+from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.statements.align import (
     AlignModel,
@@ -68,8 +68,7 @@ class Quotes:
         """Extract in batches and store each article's quotes in place of earlier ones."""
         found = 0
         touched: set[str] = set()
-        inputs = (self.read(store, ids) for ids in chunks(article_ids, self.batch))
-        for extracted in map_batches(self, inputs):
+        for extracted in run_batches(self, store, article_ids, map_batches):
             touched |= self.write(store, extracted)
             found += sum(len(q) for _, q in extracted)
         for sid in sorted(touched):

@@ -133,3 +133,34 @@ def test_labels_and_framing_tables_compare_outlets(briefing: dict[str, Any]) -> 
     }
     assert len({frozenset(v) for v in verbs.values() if v}) > 1
     assert any("assert" in v for v in verbs.values())
+
+
+def test_every_comparison_example_cites_its_words(seeded: tuple[SQLiteStore, str]) -> None:
+    from parallax.api.story import story_view
+
+    store, story_id = seeded
+    data = story_view(store, story_id)
+    bodies = {a.article_id: a.body for a in store.iter_articles()}
+    cites = [
+        ex
+        for facts in data["facts"].values()
+        for f in facts
+        for examples in f["evidence"].values()
+        for ex in examples
+    ]
+    cites += [
+        ex for e in data["labels"] for f in e["forms"] for xs in f["examples"].values() for ex in xs
+    ]
+    for f in data["framing"]:
+        items = [v for a in f["attribution"] for v in a["verbs"]] + f["hedges"] + f["evaluative"]
+        cites += [ex for item in items for ex in item["examples"]]
+    cites += [ex for t in data["tone"] for c in t["columns"].values() for ex in c["examples"]]
+    cites += [side for c in data["position_changes"] for side in (c["before"], c["after"])]
+    assert data["facts"] and data["labels"] and data["framing"] and data["tone"]
+    for ex in cites:
+        assert ex["text"], ex
+        assert bodies[ex["article_id"]][ex["start"] : ex["end"]] == ex["text"], ex
+    tone_examples = [
+        ex for t in data["tone"] for c in t["columns"].values() for ex in c["examples"]
+    ]
+    assert tone_examples and all(ex["target"] in ex["text"] for ex in tone_examples)

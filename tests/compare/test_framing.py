@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from parallax.compare.framing import find_cues
+from parallax.eval.basil import locate
 from parallax.eval.framing import (
     baseline_spans,
     evaluate,
     frames,
     load_docs,
-    locate,
     main,
     score,
 )
