@@ -8,7 +8,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +32,7 @@ from parallax.errors import ParallaxError
 from parallax.export import export as export_store
 from parallax.ingest import IngestReport, ingest_paths
 from parallax.ingest.paths import expand_inputs
+from parallax.pipeline import ROUND, AnalyzeReport
 from parallax.pipeline import analyze as analyze_store
 from parallax.settings import Settings, load_settings
 from parallax.store import Store, open_store
@@ -99,6 +99,38 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     """Parallax: one story, every angle."""
     ctx.ensure_object(dict)
     ctx.obj["settings"] = load_settings(config, db=db)
+
+
+def run_analyze(
+    store: Store,
+    settings: Settings,
+    engine: str = "local",
+    address: str | None = None,
+    round_size: int = ROUND,
+    quiet: bool = False,
+) -> AnalyzeReport:
+    """Analyze the new articles with a progress bar over articles, round by round, naming the
+    stage at work (hidden when quiet or not a terminal)."""
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("articles · {task.fields[stage]}"),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("analyze", total=None, stage="")
+        return analyze_store(
+            store,
+            settings,
+            engine=engine,
+            address=address,
+            round_size=round_size,
+            on_stage=lambda name: progress.update(task, stage=name),
+            on_round=lambda done, total: progress.update(task, completed=done, total=total),
+        )
 
 
 def run_ingest(store: Store, settings: Settings, paths: Sequence[str], quiet: bool) -> IngestReport:
@@ -184,14 +216,23 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, quiet: boo
     help="A running Ray cluster (ray://host:10001, host:6379 or auto); default: a private "
     "local Ray. Needs --engine ray.",
 )
+@click.option(
+    "--round", "round_size", type=click.IntRange(min=1), default=ROUND, show_default=True,
+    help="Articles analysed and committed together: memory is bounded by a round, and an "
+    "interrupted run keeps the rounds it finished.",
+)
 @click.pass_context
 @reports_errors
-def analyze(ctx: click.Context, as_json: bool, engine: str, address: str | None) -> None:
+def analyze(
+    ctx: click.Context, as_json: bool, engine: str, address: str | None, round_size: int
+) -> None:
     """Run every analysis stage on the articles that are new since the last run."""
     store = _store(ctx)
     run_id = store.start_run("analyze")
-    with console.status("analyzing", spinner="dots") if console.is_terminal else nullcontext():
-        report = analyze_store(store, _settings(ctx), engine=engine, address=address)
+    report = run_analyze(
+        store, _settings(ctx), engine=engine, address=address, round_size=round_size,
+        quiet=as_json,
+    )
     stats = {"articles": report.articles, "stages": report.stages}
     store.finish_run(run_id, stats)
     if as_json:
@@ -543,7 +584,7 @@ def demo(ctx: click.Context, corpus: str, do_serve: bool, port: int | None) -> N
         )
     store = _store(ctx)
     print_ingest_report(run_ingest(store, settings, [corpus], quiet=False))
-    report = analyze_store(store, settings)
+    report = run_analyze(store, settings)
     console.print(f"Analyzed {report.articles} new articles.")
     data = articles_view(store, limit=50)
     print_articles(data["articles"], data["total"])
@@ -583,9 +624,57 @@ def eval_cmd(task: str, data: str) -> None:
     help="Also time the story page (p50/p95) on analyzed stores kept here, built once "
     "(hours for 5k articles on 2 cores); `make bench` uses .bench-cache.",
 )
+@click.option(
+    "--scale", is_flag=True,
+    help="Instead: articles/s and peak memory of ingest + analyze at growing corpus sizes "
+    "(AllSides grown by parallax.scale.synthetic), local vs Ray, with the growth ratios.",
+)
+@click.option(
+    "--sizes", default="1000,5000", show_default=True, metavar="N,N,...",
+    help="Corpus sizes for --scale (the first is the baseline); e.g. 1000,5000,100000.",
+)
+@click.option(
+    "--engines", default="local,ray", show_default=True, metavar="E,E",
+    help="Engines for --scale.",
+)
+@click.option(
+    "--round", "round_size", type=click.IntRange(min=1), default=None,
+    help="Articles per analysis round for --scale (default: analyze's).",
+)
 @reports_errors
-def bench(data: str, limit: int | None, cache: Path | None) -> None:
+def bench(
+    data: str,
+    limit: int | None,
+    cache: Path | None,
+    scale: bool,
+    sizes: str,
+    engines: str,
+    round_size: int | None,
+) -> None:
     """Measure speed as ratios against a baseline run in the same process."""
+    if scale:
+        from parallax.bench import CORPUS
+        from parallax.bench.scale import run_scale_bench
+
+        try:
+            size_list = [int(x) for x in sizes.split(",") if x.strip()]
+        except ValueError:
+            raise click.BadParameter(
+                f"not a list of numbers: {sizes!r}", param_hint="--sizes"
+            ) from None
+        if not size_list or min(size_list) < 1:
+            raise click.BadParameter("sizes must be positive", param_hint="--sizes")
+        engine_list = [e.strip() for e in engines.split(",") if e.strip()]
+        unknown = [e for e in engine_list if e not in ("local", "ray")]
+        if unknown or not engine_list:
+            raise click.BadParameter("engines are local and ray", param_hint="--engines")
+        if not (Path(data) / CORPUS).is_file():
+            raise ParallaxError(
+                f"{Path(data) / CORPUS} is absent; `parallax bench --scale` grows its corpus "
+                "from it: pass --data DIR laid out like ../shared/data"
+            )
+        console.print(run_scale_bench(Path(data), size_list, engine_list, round_size))
+        return
     from parallax.bench import run_bench
 
     sys.exit(run_bench(Path(data), limit=limit, cache=cache))

@@ -6,19 +6,22 @@ download) read it, and both write each row with `jsonl_line`, so the two are byt
 Adding a file is one line in `EXPORTS`.
 
 Files are written to a temporary name and renamed into place, so a reader never sees a
-half-written file; rows are written as they are produced, never collected into a list.
+half-written file; rows are written as they are produced, never collected into a list. Every row
+function reads the store a page of ``batch`` rows at a time (`parallax.store.iterators`), so an
+export holds one page, not the corpus, in memory; the page size never changes the bytes written.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from parallax.model import Article
 from parallax.store import Store
+from parallax.store.iterators import BATCH
 
 
 def article_record(article: Article) -> dict[str, Any]:
@@ -56,22 +59,22 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> int:
     return count
 
 
-def _provenance_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for link in store.provenance():
+def _provenance_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for link in store.iter_provenance_rows(batch):
         yield {
-            "article_id": link.article_id,
-            "source_article_id": link.source_article_id,
-            "kind": link.kind,
-            "score": link.score,
+            "article_id": link["article_id"],
+            "source_article_id": link["source_article_id"],
+            "kind": link["kind"],
+            "score": link["score"],
             # where the citing article states the link ("AFP reported"); null for copies
-            "start": link.start,
-            "end": link.end,
+            "start": link["start"],
+            "end": link["end"],
         }
 
 
-def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for event in store.list_events():
-        members = store.event_member_rows(event["event_id"])
+def _event_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for event in store.iter_events(batch):
+        members = event["members"]
         yield {
             "event_id": event["event_id"],
             "story_id": event["story_id"],
@@ -89,7 +92,7 @@ def _event_rows(store: Store) -> Iterator[dict[str, Any]]:
 
 
 def quote_record(row: dict[str, Any]) -> dict[str, Any]:
-    """One line of ``quotes.jsonl`` from a `Store.quote_rows` row."""
+    """One line of ``quotes.jsonl`` from a `Store.quote_rows` (or `Store.iter_quote_rows`) row."""
     surface = row["speaker_start"] is not None
     return {
         "quote_id": row["quote_id"],
@@ -124,7 +127,8 @@ def quote_record(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def statement_record(st: dict[str, Any]) -> dict[str, Any]:
-    """One line of ``statements.jsonl`` from a `Store.list_statements` row."""
+    """One line of ``statements.jsonl`` from a `Store.list_statements` (or
+    `Store.iter_statements`) row."""
     return {
         "statement_id": st["statement_id"],
         "speaker_entity_id": st["speaker_entity_id"],
@@ -143,29 +147,28 @@ def statement_record(st: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
+def _mention(row: dict[str, Any]) -> dict[str, Any]:
+    return {"surface": row["surface"], "outlet": row["outlet"], "count": row["n"]}
+
+
+def _entity_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
     # Speakers first (named as quotes attribute them), then every other entity the articles
-    # name, with the surface forms each outlet uses (the compare stage's labels).
-    mentions: dict[str, list[dict[str, Any]]] = {}
-    for row in store.entity_label_counts():
-        mentions.setdefault(row["entity_id"], []).append(
-            {"surface": row["surface"], "outlet": row["outlet"], "count": row["n"]}
-        )
-    for actor in store.actor_rows():
-        eid = actor["entity_id"]
+    # name, by id, with the surface forms each outlet uses (the compare stage's labels).
+    for actor in store.iter_actors(batch):
         yield {
-            "entity_id": eid,
+            "entity_id": actor["entity_id"],
             "name": actor["name"],
             "type": actor["type"],
-            "labels": store.speaker_labels(eid),
-            "mentions": mentions.pop(eid, []),
+            "labels": actor["labels"],
+            "mentions": [_mention(r) for r in actor["mentions"]],
             "quotes": actor["quotes"],
             "statements": actor["statements"],
         }
-    for eid, labels in sorted(mentions.items()):
+    for entity in store.iter_label_entities(batch):
+        labels = [_mention(r) for r in entity["mentions"]]
         name = max(labels, key=lambda lb: (lb["count"], len(lb["surface"])))["surface"]
         yield {
-            "entity_id": eid,
+            "entity_id": entity["entity_id"],
             "name": name,
             "type": None,
             "labels": labels,
@@ -175,23 +178,29 @@ def _entity_rows(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-def _article_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for article in store.iter_articles():
+#: Articles per store query by default: fewer than other rows, as each carries its whole body.
+ARTICLE_BATCH = 500
+
+
+def _article_rows(store: Store, batch: int = ARTICLE_BATCH) -> Iterator[dict[str, Any]]:
+    if batch < 1:
+        raise ValueError(f"batch must be at least 1, not {batch}")
+    for article in store.iter_articles(batch):
         yield article_record(article)
 
 
-def _quote_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for row in store.quote_rows():
+def _quote_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for row in store.iter_quote_rows(batch):
         yield quote_record(row)
 
 
-def _statement_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for st in store.list_statements():
+def _statement_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for st in store.iter_statements(batch):
         yield statement_record(st)
 
 
-def _framing_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for cue in store.iter_framing():
+def _framing_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for cue in store.iter_framing_cues(batch):
         yield {
             "article_id": cue.article_id,
             "kind": cue.kind,
@@ -205,8 +214,8 @@ def _framing_rows(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-def _position_rows(store: Store) -> Iterator[dict[str, Any]]:
-    for c in store.positions():
+def _position_rows(store: Store, batch: int = BATCH) -> Iterator[dict[str, Any]]:
+    for c in store.iter_positions(batch):
         yield {
             "actor_entity_id": c.actor_entity_id,
             "topic": c.topic,
@@ -219,8 +228,12 @@ def _position_rows(store: Store) -> Iterator[dict[str, Any]]:
         }
 
 
-#: Rows of one export file, read from a store as they are written.
-Rows = Callable[[Store], Iterator[dict[str, Any]]]
+class Rows(Protocol):
+    """Rows of one export file, read from a store as they are written, at most ``batch`` rows
+    per store query (each function has its own default)."""
+
+    def __call__(self, store: Store, batch: int = ..., /) -> Iterator[dict[str, Any]]: ...
+
 
 #: Every export file, in the order `export` writes them: file name -> its rows.
 EXPORTS: dict[str, Rows] = {
@@ -235,14 +248,22 @@ EXPORTS: dict[str, Rows] = {
 }
 
 
-def export_lines(store: Store, name: str) -> Iterator[str]:
-    """The lines of export file ``name`` (a key of `EXPORTS`), produced one row at a time;
+def _rows(rows: Rows, store: Store, batch: int | None) -> Iterator[dict[str, Any]]:
+    return rows(store) if batch is None else rows(store, batch)
+
+
+def export_lines(store: Store, name: str, batch: int | None = None) -> Iterator[str]:
+    """The lines of export file ``name`` (a key of `EXPORTS`), produced one row at a time from
+    store reads of at most ``batch`` rows (default: `BATCH`, `ARTICLE_BATCH` for articles);
     `KeyError` for a name that is not an export file."""
     rows = EXPORTS[name]  # looked up now, so a wrong name fails before any response starts
-    return (jsonl_line(row) for row in rows(store))
+    return (jsonl_line(row) for row in _rows(rows, store, batch))
 
 
-def export(store: Store, out: Path) -> dict[str, int]:
-    """Write every export file into ``out`` (created if needed); returns rows per file."""
+def export(store: Store, out: Path, batch: int | None = None) -> dict[str, int]:
+    """Write every export file into ``out`` (created if needed), reading the store at most
+    ``batch`` rows at a time (default: as `export_lines`); returns rows per file."""
     out.mkdir(parents=True, exist_ok=True)
-    return {name: _write_jsonl(out / name, rows(store)) for name, rows in EXPORTS.items()}
+    return {
+        name: _write_jsonl(out / name, _rows(rows, store, batch)) for name, rows in EXPORTS.items()
+    }

@@ -2,9 +2,13 @@
 
 A stage is any object with a ``name``, the data it ``requires``, the data it ``assigns`` and a
 call ``stage(store, article_ids, settings) -> stats``. `check_order` refuses a list in which a
-stage needs something no earlier stage provides. One run is one transaction: a stage that fails
-(or a process killed mid-run) leaves the store as it was before the run, the articles stay marked
-as not analysed, and the next `analyze` run starts over for them.
+stage needs something no earlier stage provides.
+
+A run goes through the new articles in *rounds* of at most `ROUND` articles (in id order): every
+stage runs over a round, then the round's articles are marked analysed, all in one transaction.
+So memory is bounded by the round, not the corpus, and a stage that fails (or a process killed
+mid-run) leaves the store as it was after the last finished round: those articles are analysed,
+the rest stay new and the next `analyze` run starts over for them.
 """
 
 from __future__ import annotations
@@ -23,6 +27,10 @@ from parallax.store import Store
 GIVEN = ("articles",)
 #: Where the stages run: in this process, or with their per-article work on Ray.
 ENGINES = ("local", "ray")
+#: Articles per round. A multiple of the batch stages' batch (64), so a round's batches are the
+#: ones a single pass would make (the int8 lead embeddings depend on batch composition), and at
+#: most what `parallax.nlp.annotate.Parses` keeps, so a round's bodies are parsed once.
+ROUND = 512
 
 
 class Stage(Protocol):
@@ -45,20 +53,22 @@ def default_stages() -> list[Stage]:
     """The stages `parallax analyze` runs, in order."""
     from parallax.compare.stage import Compare, Positions
     from parallax.events.stage import Annotate, Events, Stories, stored_lead_vectors
+    from parallax.nlp.annotate import Parses
     from parallax.provenance import Citations, NearDuplicates, Paraphrase, Syndication
     from parallax.statements.stage import Quotes, Statements
 
+    parses = Parses()  # annotation's parses, reused by quote extraction and tone
     return [
         ExactDuplicates(),
         NearDuplicates(),
         Syndication(),
-        Annotate(),
+        Annotate(parses=parses),
         Events(),
         Stories(),
-        Quotes(),
+        Quotes(parses=parses),
         Statements(),
         Positions(),
-        Compare(),
+        Compare(parses=parses),
         Paraphrase(lead_vectors=stored_lead_vectors),
         Citations(lead_vectors=stored_lead_vectors),
     ]
@@ -92,16 +102,22 @@ def analyze(
     on_stage: Callable[[str], None] | None = None,
     engine: str = "local",
     address: str | None = None,
+    round_size: int = ROUND,
+    on_round: Callable[[int, int], None] | None = None,
 ) -> AnalyzeReport:
-    """Run every stage over the articles no earlier run analysed, then mark them analysed.
+    """Run every stage over the articles no earlier run analysed, a round of ``round_size``
+    articles at a time, marking each round analysed as it commits.
 
     ``engine="ray"`` runs the per-article work of the batch stages on Ray (a local Ray, or the
     cluster at ``address``) and everything else here; the stored results are the same.
+    ``on_stage(name)`` hears each stage start, ``on_round(done, total)`` each round commit.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if address is not None and engine != "ray":
         raise ConfigError("--address names a Ray cluster: use it with --engine ray")
+    if round_size < 1:
+        raise ConfigError(f"a round needs at least one article, got {round_size}")
     stages = list(default_stages() if stages is None else stages)
     check_order(stages)
     if engine == "ray":
@@ -119,7 +135,13 @@ def analyze(
             options = RayOptions(address=address)
             scope.enter_context(ray_session(options))
             stages = ray_stages(stages, options)
-        _run_stages(store, settings, stages, ids, report, on_stage)
+        done = 0
+        for start in range(0, len(ids), round_size):
+            batch = ids[start : start + round_size]
+            _run_stages(store, settings, stages, batch, report, on_stage)
+            done += len(batch)
+            if on_round is not None:
+                on_round(done, len(ids))
     return report
 
 
@@ -131,9 +153,9 @@ def _run_stages(
     report: AnalyzeReport,
     on_stage: Callable[[str], None] | None,
 ) -> None:
-    # One transaction for all stages and the "analysed" mark: stages are not idempotent (a
-    # rerun of the events stage over articles it already placed hit a UNIQUE constraint), so a
-    # kill -9 or a failure between two stages must leave no stage's rows behind
+    # One transaction for all stages and the round's "analysed" mark: stages are not idempotent
+    # (a rerun of the events stage over articles it already placed hit a UNIQUE constraint), so
+    # a kill -9 or a failure between two stages must leave none of the round's rows behind
     # (tests/reliability/test_crash_safety.py). Readers are not blocked (WAL).
     with store.transaction():
         for stage in stages:
@@ -141,13 +163,16 @@ def _run_stages(
                 on_stage(stage.name)
             try:
                 with store.transaction():
-                    report.stages[stage.name] = stage(store, ids, settings)
+                    stats = stage(store, ids, settings)
+                totals = report.stages.setdefault(stage.name, {})
+                for key, value in stats.items():
+                    totals[key] = totals.get(key, 0) + value
             except ParallaxError:
                 raise
             except Exception as exc:
                 raise StageError(
-                    f"stage {stage.name!r} failed on {len(ids)} new articles: "
-                    f"{type(exc).__name__}: {exc}; nothing of this run was saved, fix the cause "
-                    "and run `parallax analyze` again"
+                    f"stage {stage.name!r} failed on a round of {len(ids)} new articles: "
+                    f"{type(exc).__name__}: {exc}; nothing of this round was saved (earlier "
+                    "rounds were), fix the cause and run `parallax analyze` again"
                 ) from exc
         store.mark_analyzed(ids)

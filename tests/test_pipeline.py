@@ -59,3 +59,60 @@ def test_failed_stage_names_itself_and_leaves_articles_for_the_next_run(
     with pytest.raises(StageError, match=r"stage .breaks. failed.*KeyError"):
         analyze(store, settings, stages=[Breaks()])
     assert len(store.unanalyzed_article_ids()) == 5
+
+
+class Records:
+    """Records the ids each call saw, and fails on the call numbered ``fail_on`` (1-based)."""
+
+    name = "records"
+    requires = ("articles",)
+    assigns = ("nothing",)
+
+    def __init__(self, fail_on: int | None = None) -> None:
+        self.calls: list[list[str]] = []
+        self.fail_on = fail_on
+
+    def __call__(
+        self, store: SQLiteStore, ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        self.calls.append(list(ids))
+        if len(self.calls) == self.fail_on:
+            raise KeyError("boom")
+        return {"seen": len(ids)}
+
+
+def test_analyze_goes_in_rounds_each_committed_with_its_mark(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    ingest_paths([str(seeds_dir)], store, settings)
+    ids = store.unanalyzed_article_ids()
+    stage = Records()
+    progress: list[tuple[int, int]] = []
+    report = analyze(
+        store, settings, stages=[stage], round_size=2,
+        on_round=lambda done, total: progress.append((done, total)),
+    )
+    assert stage.calls == [ids[0:2], ids[2:4], ids[4:5]]  # id order, rounds of 2
+    assert progress == [(2, 5), (4, 5), (5, 5)]
+    assert report.articles == 5 and report.stages == {"records": {"seen": 5}}
+    assert store.unanalyzed_article_ids() == []
+
+
+def test_a_failed_round_keeps_the_rounds_before_it(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    ingest_paths([str(seeds_dir)], store, settings)
+    ids = store.unanalyzed_article_ids()
+    with pytest.raises(StageError, match="round of 2"):
+        analyze(store, settings, stages=[Records(fail_on=2)], round_size=2)
+    assert store.unanalyzed_article_ids() == ids[2:]  # round 1 committed, round 2 rolled back
+    stage = Records()
+    analyze(store, settings, stages=[stage], round_size=2)
+    assert stage.calls == [ids[2:4], ids[4:5]]  # the next run resumes after round 1
+
+
+def test_a_round_needs_an_article(store: SQLiteStore, settings: Settings) -> None:
+    from parallax.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="at least one article"):
+        analyze(store, settings, stages=[Records()], round_size=0)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from parallax.compare.positions import (
     stances_of,
 )
 from parallax.model import FramingCue, Label, PositionPoint, Quote, Tone
-from parallax.nlp.annotate import Annotation
+from parallax.nlp.annotate import Annotation, Parses, load_nlp
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
@@ -78,8 +78,9 @@ def _tone_reader() -> ToneReader:
     return ToneReader()
 
 
-def compare_article(item: CompareInput) -> Comparison:
-    """Labels, framing cues and tones of one article. Pure: no store."""
+def compare_article(item: CompareInput, doc: Any | None = None) -> Comparison:
+    """Labels, framing cues and tones of one article. Pure: no store. ``doc``, the body's
+    spaCy parse, gives the tone reader its sentences' parses (else it parses each alone)."""
     # Imported here: the tone reader loads its lexicon and spaCy, which only this stage needs.
     from parallax.compare.framing import find_cues
     from parallax.compare.labels import find_labels
@@ -92,6 +93,7 @@ def compare_article(item: CompareInput) -> Comparison:
     tones = tones_for_article(
         _tone_reader(), item.article_id, item.body, ann.sentences,
         [m for m, lb in zip(mentions, labels, strict=True) if lb.kind in TONE_KINDS],
+        doc,
     )
     return Comparison(item.article_id, labels, cues, tones)
 
@@ -107,8 +109,10 @@ class Compare:
     requires: tuple[str, ...] = ("annotations", "quotes")
     assigns: tuple[str, ...] = ("labels", "framing", "tone")
 
-    def __init__(self, batch: int = BATCH) -> None:
+    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
         self.batch = batch
+        # the parses `Annotate` made of the same bodies, when the pipeline shares them
+        self.parses = parses
 
     def __call__(
         self,
@@ -139,8 +143,15 @@ class Compare:
         return found
 
     def compute(self, items: Sequence[CompareInput]) -> list[Comparison]:
-        """`compare_article` of each input, in order."""
-        return [compare_article(item) for item in items]
+        """`compare_article` of each input, in order, with the parse of its body (the
+        tone reader reads its sentences' parses from it)."""
+        bodies = [item.body for item in items]
+        docs = (
+            self.parses.pipe(bodies)
+            if self.parses is not None
+            else list(load_nlp().pipe(bodies, batch_size=32))
+        )
+        return [compare_article(item, doc) for item, doc in zip(items, docs, strict=True)]
 
     def write(self, store: Store, results: Sequence[Comparison], counts: dict[str, int]) -> None:
         """Store each article's rows in place of earlier ones; add to ``counts``."""
@@ -168,8 +179,7 @@ class Positions:
         actors = sorted(store.statement_speakers_of(article_ids))
         if not actors:
             return {"actors": 0, "position_changes": 0}
-        # Imported here: parsing loads spaCy, which only this step of the stage needs.
-        from parallax.nlp.annotate import load_lemmatizer, load_nlp
+        from parallax.nlp.annotate import load_lemmatizer
 
         nlp = load_nlp()
         lemmatizer = load_lemmatizer()

@@ -30,7 +30,7 @@ import collections
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,22 +303,31 @@ class ToneReader:
         toward the mention at ``sentence[target_start:target_end]``."""
         return self.judge_many([(sentence, target_start, target_end)])[0]
 
-    def judge_many(self, items: Sequence[tuple[str, int, int]]) -> list[tuple[str, float]]:
-        """`judge` for many (sentence, start, end); each distinct sentence is parsed once."""
+    def judge_many(
+        self, items: Sequence[tuple[str, int, int]], parsed: Mapping[str, Any] | None = None
+    ) -> list[tuple[str, float]]:
+        """`judge` for many (sentence, start, end); each distinct sentence is parsed once
+        (unless ``parsed`` holds its parse already)."""
         found = []
-        for evidence in self.evidence_many(items):
+        for evidence in self.evidence_many(items, parsed):
             score = score_evidence(evidence, self.weights)
             found.append((self.weights.label(score), score))
         return found
 
-    def evidence_many(self, items: Sequence[tuple[str, int, int]]) -> list[Evidence]:
-        """The word cues of each (sentence, start, end), for `score_evidence`."""
+    def evidence_many(
+        self, items: Sequence[tuple[str, int, int]], parsed: Mapping[str, Any] | None = None
+    ) -> list[Evidence]:
+        """The word cues of each (sentence, start, end), for `score_evidence`. ``parsed`` maps
+        sentences to parses made already (e.g. cut from the article's parse); the rest are
+        parsed here."""
         sentences = sorted({s for s, _, _ in items})
         docs: dict[str, Any] = {}
         if self._parse and self._nlp is not None:
+            docs = {s: parsed[s] for s in sentences if parsed is not None and s in parsed}
+            todo = [s for s in sentences if s not in docs]
             # the tagger and parser are all that is read; NER would double the cost
             skip = [p for p in self._nlp.pipe_names if p == "ner"]
-            docs = dict(zip(sentences, self._nlp.pipe(sentences, disable=skip), strict=True))
+            docs.update(zip(todo, self._nlp.pipe(todo, disable=skip), strict=True))
         words = {s: self._word_valences(s) for s in sentences}
         compounds = {s: self._compound(s, words[s]) for s in sentences}
         trees = {s: _Tree(doc) for s, doc in docs.items()}
@@ -458,9 +467,12 @@ def tones_for_article(
     body: str,
     sentences: Sequence[tuple[int, int]],
     targets: Sequence[tuple[str, int, int]],
+    doc: Any | None = None,
 ) -> list[Tone]:
     """One `Tone` per (sentence, entity) for the entity mentions ``(entity_id, start, end)``
     (body offsets) that lie inside a sentence ``(start, end)``; the sentence is the evidence.
+    ``doc``, the body's parse when there is one, gives each sentence's parse (in its context,
+    and without parsing it again); sentences it does not align with are parsed alone.
 
     When an entity is named more than once in a sentence the mention with the strongest tone
     (largest absolute score, the first on ties) stands for it. Mentions across a sentence
@@ -471,7 +483,13 @@ def tones_for_article(
     for entity, m_start, m_end in targets:
         for s, e in _containing(spans, m_start, m_end):
             jobs.append((s, e, entity, m_start, m_end))
-    judged = reader.judge_many([(body[s:e], a - s, b - s) for s, e, _, a, b in jobs])
+    parsed: dict[str, Any] = {}
+    if doc is not None:
+        for s, e in sorted({(s, e) for s, e, *_ in jobs}):
+            span = doc.char_span(s, e)
+            if span is not None and span.text == body[s:e]:
+                parsed.setdefault(body[s:e], span.as_doc())
+    judged = reader.judge_many([(body[s:e], a - s, b - s) for s, e, _, a, b in jobs], parsed)
     best: dict[tuple[int, int, str], tuple[str, float, int, int]] = {}
     for (s, e, entity, a, b), (label, score) in zip(jobs, judged, strict=True):
         key = (s, e, entity)

@@ -26,7 +26,7 @@ from parallax.events.features import (
     occasion_span,
 )
 from parallax.nlp.annotate import MODEL as NLP_MODEL
-from parallax.nlp.annotate import Annotation, annotate
+from parallax.nlp.annotate import Annotation, Parses, annotate
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
@@ -58,15 +58,17 @@ class Annotated:
     features: EventFeatures
 
 
-def annotate_articles(items: Sequence[ArticleText]) -> list[Annotated]:
+def annotate_articles(
+    items: Sequence[ArticleText], parses: Parses | None = None
+) -> list[Annotated]:
     """Sentences, entities, lead embedding and event features of each article, in order.
 
-    Pure: no store. The lead embeddings of the int8 model depend on which leads share a batch
-    (padding and activation scales), so a caller that must reproduce stored vectors passes the
-    same batches.
+    Pure: no store (``parses`` only keeps the parses for later stages). The lead embeddings of
+    the int8 model depend on which leads share a batch (padding and activation scales), so a
+    caller that must reproduce stored vectors passes the same batches.
     """
     embedder = load_embedder(DEFAULT_BACKEND)
-    anns = annotate([a.body for a in items])
+    anns = annotate([a.body for a in items], parses=parses)
     leads = [lead_text(a.title, a.body, ann) for a, ann in zip(items, anns, strict=True)]
     vectors = embedder.encode(leads)
     features = event_features(
@@ -94,8 +96,10 @@ class Annotate:
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("annotations", "vectors.lead", "event_features")
 
-    def __init__(self, batch: int = BATCH) -> None:
+    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
         self.batch = batch
+        # shared with the later stages that read the same bodies (quotes), so each is parsed once
+        self.parses = parses
 
     def __call__(
         self,
@@ -120,7 +124,7 @@ class Annotate:
 
     def compute(self, items: Sequence[ArticleText]) -> list[Annotated]:
         """`annotate_articles`: the pure step."""
-        return annotate_articles(items)
+        return annotate_articles(items, self.parses)
 
     def write(self, store: Store, records: Sequence[Annotated], counts: dict[str, int]) -> None:
         """Store one batch's annotations, lead vectors and event features; add to ``counts``."""

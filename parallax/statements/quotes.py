@@ -41,9 +41,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from parallax.model import Quote, Span, Speaker, quote_id
 from parallax.statements.cues import (
@@ -61,6 +61,9 @@ from parallax.statements.speakers import (
     resolve_name,
     resolve_subject,
 )
+
+if TYPE_CHECKING:
+    from parallax.nlp.annotate import Parses
 
 _TERMINAL = ".!?"
 # Words after which a period does not end a sentence.
@@ -926,12 +929,19 @@ def extract_quotes(article_id: str, body: str, doc: Any | None = None) -> list[Q
     return quotes_from_doc(article_id, body, doc)
 
 
-def extract_many(items: Sequence[tuple[str, str]], batch_size: int = 32) -> list[list[Quote]]:
-    """Quotes of each ``(article_id, body)`` pair, parsing the bodies in batches."""
+def extract_many(
+    items: Sequence[tuple[str, str]], batch_size: int = 32, parses: Parses | None = None
+) -> list[list[Quote]]:
+    """Quotes of each ``(article_id, body)`` pair, parsing the bodies in batches (or taking
+    their parses from ``parses`` where it holds them)."""
     from parallax.nlp.annotate import load_nlp
 
-    nlp = load_nlp()
-    docs = nlp.pipe((body for _, body in items), batch_size=batch_size)
+    bodies = [body for _, body in items]
+    docs: Iterable[Any] = (
+        parses.pipe(bodies, batch_size)
+        if parses is not None
+        else load_nlp().pipe(bodies, batch_size=batch_size)
+    )
     return [quotes_from_doc(aid, body, doc) for (aid, body), doc in zip(items, docs, strict=True)]
 
 

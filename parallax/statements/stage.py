@@ -14,6 +14,7 @@ from datetime import date
 import numpy as np
 
 from parallax.model import Quote
+from parallax.nlp.annotate import Parses
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
@@ -55,8 +56,10 @@ class Quotes:
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("quotes",)
 
-    def __init__(self, batch: int = BATCH) -> None:
+    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
         self.batch = batch
+        # the parses `Annotate` made of the same bodies, when the pipeline shares them
+        self.parses = parses
 
     def __call__(
         self,
@@ -88,7 +91,7 @@ class Quotes:
         # Imported here: extraction loads spaCy, which only this stage needs.
         from parallax.statements.quotes import extract_many
 
-        quotes = extract_many(items)
+        quotes = extract_many(items, parses=self.parses)
         return [(aid, q) for (aid, _), q in zip(items, quotes, strict=True)]
 
     def write(self, store: Store, extracted: Sequence[ArticleQuotes]) -> set[str]:

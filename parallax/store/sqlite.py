@@ -29,6 +29,7 @@ from parallax.model import (
 )
 from parallax.store.analysis import AnalysisQueries
 from parallax.store.compare import CompareQueries
+from parallax.store.iterators import IteratorQueries
 from parallax.store.pages import PageQueries
 from parallax.store.schema import MIGRATIONS, SCHEMA_VERSION
 from parallax.store.statements import StatementQueries
@@ -133,7 +134,9 @@ def _article_from_row(row: sqlite3.Row) -> Article:
     )
 
 
-class SQLiteStore(AnalysisQueries, StatementQueries, PageQueries, CompareQueries):
+class SQLiteStore(
+    AnalysisQueries, StatementQueries, PageQueries, CompareQueries, IteratorQueries
+):
     """Articles, inputs, rejections and provenance in one SQLite file.
 
     Use as a context manager or call `close`. Writes happen inside `transaction()`; reads may

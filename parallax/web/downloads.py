@@ -4,7 +4,9 @@ Every file of `parallax.export.EXPORTS` (the registry `parallax export` writes f
 byte-identical to the file the command writes, with no cap on rows: the response is a stream
 of lines produced from the store's row functions while it is sent, gathered into chunks of
 about `CHUNK_BYTES` so a large export is not one network write (and one thread hop) per row.
-``GET /api/export`` lists the files.
+The row functions read the store a page at a time (`parallax.store.iterators`), each page one
+short query under the store's lock, so a download holds one page and one chunk in memory, and
+other requests get the shared connection between pages. ``GET /api/export`` lists the files.
 """
 
 from __future__ import annotations

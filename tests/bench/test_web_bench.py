@@ -47,6 +47,25 @@ def test_store_is_built_once_then_reused_and_measured(seeds_dir: Path, tmp_path:
     assert table.row_count == 4
 
 
+def test_a_bigger_store_grows_from_the_smaller_one(seeds_dir: Path, tmp_path: Path) -> None:
+    records = _records(seeds_dir)
+    small = build_store(records[:2], tmp_path / "cache", "small")
+    grown = build_store(records, tmp_path / "cache", "grown", base=small)
+    assert not grown.reused and grown.extends == "small"
+    assert grown.articles == len(records) and grown.stories >= 1
+    from parallax.store import SQLiteStore
+
+    with SQLiteStore(grown.db) as store:
+        assert store.unanalyzed_article_ids() == []
+        assert store.list_rejections() == []  # the base's records were not ingested again
+    with SQLiteStore(small.db) as store:
+        assert store.count_articles() == 2  # the base store is untouched
+    again = build_store(records, tmp_path / "cache", "grown", base=small)
+    assert again.reused and again.extends == "small"
+    with pytest.raises(ValueError, match="cannot grow"):
+        build_store(records[:1], tmp_path / "cache", "shrunk", base=small)
+
+
 def test_stories_are_sampled_evenly_and_deterministically() -> None:
     stories = [{"story_id": f"s{i:02d}"} for i in range(10)]
     assert sample_stories(stories, 3) == ["s00", "s04", "s09"]  # largest, middle, smallest

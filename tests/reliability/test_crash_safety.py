@@ -164,7 +164,10 @@ def test_kill_9_during_ingest(worker: Worker, tmp_path: Path, record_property: A
     record_property("kill_points_survived", survived)
 
 
-def test_kill_9_during_analyze(worker: Worker, tmp_path: Path, record_property: Any) -> None:
+@pytest.mark.parametrize("round_size", [None, 3], ids=["one-round", "rounds-of-3"])
+def test_kill_9_during_analyze(
+    worker: Worker, tmp_path: Path, record_property: Any, round_size: int | None
+) -> None:
     corpus = tmp_path / "corpus"
     make_corpus(corpus, events=2, seed=11)
     base, ref_db, db = tmp_path / "base.db", tmp_path / "ref.db", tmp_path / "crash.db"
@@ -178,24 +181,29 @@ def test_kill_9_during_analyze(worker: Worker, tmp_path: Path, record_property: 
         with sqlite3.connect(base) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
 
+    rounds = [] if round_size is None else ["--round", str(round_size)]
     copy(ref_db)
     commits, total, duration = _reference_run(
-        worker, ["--db", str(ref_db), "analyze", "--json"], tmp_path / "ref.log"
+        worker, ["--db", str(ref_db), "analyze", "--json", *rounds], tmp_path / "ref.log"
     )
     reference = _export(worker, ref_db, tmp_path / "ref_export", tmp_path / "ref_export.log")
     assert reference["events.jsonl"].strip(), "the corpus should form events"
     n_articles = len(reference["articles.jsonl"].splitlines())
 
+    step = round_size or n_articles
+    assert step >= n_articles or n_articles > 2 * step, "the corpus should need 3+ rounds"
+    committed = {min(k * step, n_articles) for k in range(n_articles // step + 2)}
+
     def check(partial: bool) -> None:
         analyzed = _rows(db, "SELECT count(*) FROM articles WHERE analyzed_at IS NOT NULL")[0][0]
-        assert analyzed in (0, n_articles)  # one run analyses all new articles or none
+        assert analyzed in committed  # a round analyses all its articles or none
         if not partial:
             assert analyzed == n_articles
 
     rng = random.Random(SEED + 1)
     before_commit = sorted(rng.sample(commits, min(5, len(commits))))
     plan = _kill_plan(before_commit, total, duration, rng, randoms=12, delays=4)
-    argv = ["--db", str(db), "analyze", "--json"]
+    argv = ["--db", str(db), "analyze", "--json", *rounds]
     survived = _crash_chain(worker, argv, db, lambda: copy(db), tmp_path, plan, check)
     assert _export(worker, db, tmp_path / "export", tmp_path / "export.log") == reference
     # Most planned points interrupt a run; how many exactly depends on timing (a delay kill can
