@@ -116,3 +116,52 @@ def test_a_round_needs_an_article(store: SQLiteStore, settings: Settings) -> Non
 
     with pytest.raises(ConfigError, match="at least one article"):
         analyze(store, settings, stages=[Records()], round_size=0)
+
+
+@pytest.mark.slow
+def test_events_and_statements_go_on_from_the_last_round_exactly_as_if_reloaded(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import parallax.events.stage as events_stage
+    import parallax.statements.stage as statements_stage
+    from parallax.export import export
+
+    loads: list[str] = []
+    real_aligner, real_clusterer = statements_stage.load_aligner, events_stage.load_clusterer
+
+    def aligner(*args: object) -> object:
+        loads.append("aligner")
+        return real_aligner(*args)  # type: ignore[arg-type]
+
+    def clusterer(*args: object) -> object:
+        loads.append("clusterer")
+        return real_clusterer(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(statements_stage, "load_aligner", aligner)
+    monkeypatch.setattr(events_stage, "load_clusterer", clusterer)
+    exports = []
+    for reload_each_round in (False, True):
+        settings = Settings(db=str(tmp_path / f"{reload_each_round}.db"))
+        stages = default_stages()
+        if reload_each_round:
+            for stage in stages:
+                if isinstance(stage, statements_stage.Statements):
+                    stage._aligner = (  # type: ignore[method-assign]
+                        lambda store, embedder, s=stage: real_aligner(store, s.model, embedder)
+                    )
+                if isinstance(stage, events_stage.Events):
+                    stage._clusterer = (  # type: ignore[method-assign]
+                        lambda store, s=stage: real_clusterer(store, s.model)
+                    )
+        with SQLiteStore(settings.db) as store:
+            ingest_paths([str(seeds_dir)], store, settings)
+            loads.clear()
+            analyze(store, settings, stages=stages, round_size=2)
+            if not reload_each_round:
+                # rounds 2 and 3 went on from round 1's clusterer and aligner
+                assert sorted(loads) == ["aligner", "clusterer"]
+            out = tmp_path / f"export-{reload_each_round}"
+            export(store, out)
+            exports.append({p.name: p.read_bytes() for p in out.iterdir()})
+    assert exports[0] == exports[1]
+    assert exports[0]["statements.jsonl"].strip() and exports[0]["events.jsonl"].strip()

@@ -221,12 +221,26 @@ class Events:
 
     def __init__(self, model: EventModel | None = None) -> None:
         self.model = model or EventModel()
+        # The clusterer as the last call left it, with its store and that store's membership
+        # mark: the next round of a run goes on from it rather than reloading every stored
+        # article's features; any other change to the memberships moves the mark (a rolled-back
+        # round, another writer) and the clusterer is loaded again.
+        self._kept: tuple[Store, tuple[int, int], EventClusterer] | None = None
+
+    def _clusterer(self, store: Store) -> EventClusterer:
+        kept = self._kept
+        self._kept = None
+        if kept is not None and kept[0] is store and kept[1] == store.decisions_mark(
+            "event_members"
+        ):
+            return kept[2]
+        return load_clusterer(store, self.model)
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
     ) -> dict[str, int]:
         """Cluster the new articles against all stored events."""
-        clusterer = load_clusterer(store, self.model)
+        clusterer = self._clusterer(store)
         feats = store.event_features(article_ids, DEFAULT_BACKEND)
         seq = store.next_seq("event_members")
         before = set(clusterer.events)
@@ -240,6 +254,7 @@ class Events:
         for event_id in sorted(touched):
             store.upsert_event(_event_summary(store, clusterer.events[event_id], event_seq))
             event_seq += 1
+        self._kept = (store, store.decisions_mark("event_members"), clusterer)
         new = touched - before
         return {"events_new": len(new), "events_updated": len(touched - new)}
 

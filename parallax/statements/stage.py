@@ -218,6 +218,21 @@ class Statements:
 
     def __init__(self, model: AlignModel | None = None) -> None:
         self.model = model or AlignModel()
+        # The aligner as the last call left it, with the store it matches and that store's
+        # membership mark then: the next round of the same run goes on from it instead of
+        # reloading (and re-indexing) every stored quote. Any other change to the memberships
+        # (a rolled-back round, another writer, re-extracted quotes) moves the mark, and the
+        # aligner is loaded from the store again.
+        self._kept: tuple[Store, tuple[int, int], StatementAligner] | None = None
+
+    def _aligner(self, store: Store, embedder: Embedder) -> StatementAligner:
+        kept = self._kept
+        self._kept = None
+        if kept is not None and kept[0] is store and kept[1] == store.decisions_mark(
+            "statement_members"
+        ):
+            return kept[2]
+        return load_aligner(store, self.model, embedder)
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
@@ -229,7 +244,7 @@ class Statements:
         embedder = load_embedder(DEFAULT_BACKEND)
         vectors = quote_vectors(embedder, [(q.quote_id, q.kind, q.text) for q in quotes])
         store.save_quote_vectors(embedder.name, vectors)
-        aligner = load_aligner(store, self.model, embedder)
+        aligner = self._aligner(store, embedder)
         before = set(aligner.statements)
         seq = store.next_seq("statement_members")
         touched: set[str] = set()
@@ -250,6 +265,7 @@ class Statements:
         for sid in sorted(touched):
             refresh_statement(store, sid, stmt_seq)
             stmt_seq += 1
+        self._kept = (store, store.decisions_mark("statement_members"), aligner)
         new = touched - before
         return {
             "statements_new": len(new),

@@ -30,6 +30,14 @@ class Queries:
         name a column it neither groups nor aggregates; other databases need an aggregate."""
         return expression
 
+    def decisions_mark(self, table: str) -> tuple[int, int]:
+        """How many rows a sequenced table holds and its largest decision number: equal marks
+        at two moments mean no decision was added or removed in between."""
+        if table not in SEQUENCED:
+            raise ValueError(f"{table!r} has no decision numbers")
+        row = self._query(f"SELECT count(*), coalesce(max(seq), 0) FROM {table}")[0]
+        return int(row[0]), int(row[1])
+
     def next_seq(self, table: str) -> int:
         """One more than the largest decision number in a sequenced table."""
         if table not in SEQUENCED:
