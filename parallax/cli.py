@@ -101,6 +101,21 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     ctx.obj["settings"] = load_settings(config, db=db)
 
 
+def _progress(fields: str, quiet: bool) -> Progress:
+    """A Rich progress bar: description, bar, done/total, ``fields``, time elapsed (hidden when
+    quiet or not a terminal)."""
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(fields),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet or not console.is_terminal,
+        transient=True,
+    )
+
+
 def run_analyze(
     store: Store,
     settings: Settings,
@@ -111,16 +126,7 @@ def run_analyze(
 ) -> AnalyzeReport:
     """Analyze the new articles with a progress bar over articles, round by round, naming the
     stage at work (hidden when quiet or not a terminal)."""
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("articles · {task.fields[stage]}"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet or not console.is_terminal,
-        transient=True,
-    ) as progress:
+    with _progress("articles · {task.fields[stage]}", quiet) as progress:
         task = progress.add_task("analyze", total=None, stage="")
         return analyze_store(
             store,
@@ -136,16 +142,7 @@ def run_analyze(
 def run_ingest(store: Store, settings: Settings, paths: Sequence[str], quiet: bool) -> IngestReport:
     """Ingest with a progress bar over files (hidden when quiet or not a terminal)."""
     files, _ = expand_inputs(paths)
-    with Progress(
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files · {task.fields[documents]} documents"),
-        TimeElapsedColumn(),
-        console=console,
-        disable=quiet or not console.is_terminal,
-        transient=True,
-    ) as progress:
+    with _progress("files · {task.fields[documents]} documents", quiet) as progress:
         task = progress.add_task("ingest", total=len(files), documents=0)
         documents = 0
 
