@@ -12,6 +12,12 @@ statement, from the quotes stored as the statement's members:
 
 Articles whose outlet is unknown each get their own column, labelled by article, rather than
 being pooled into one invented "unknown" outlet.
+
+A page shows one page of statements (`StatementPage`: 100 at a time, in timeline order or carried
+by most outlets first): a story of 150 articles holds thousands, and all of them with their
+quotes, word differences and matrix cells made a 19 MB page that took seconds to build. Counts,
+coverage over time and each speaker's statements still cover every statement; the CSV, the
+briefing and the export hold them all.
 """
 
 from __future__ import annotations
@@ -33,6 +39,11 @@ from parallax.store import Store
 
 #: Cell values, strongest first: a cell shows the strongest way any of its quotes carried it.
 CELLS = ("verbatim", "partial", "paraphrase", "absent")
+#: Statements on one page of a story or event, by default and at most.
+PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+#: How a page orders statements: as the timeline does, or carried by most outlets first.
+ORDERS = ("time", "reach")
 
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _TOKEN = re.compile(r"\S+\s*")
@@ -61,6 +72,33 @@ def column_of(article_id: str, outlet: str | None) -> Column:
     if key:
         return Column(key, outlet, outlet or key)
     return Column(f"article:{article_id}", None, f"unknown outlet ({article_id[:8]})")
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """Which statements a page shows: ``limit`` from ``offset`` in ``order`` (``None``: all).
+
+    ``statement`` asks for the page that holds that statement (a link from elsewhere on the
+    page or from another story); it overrides ``offset``.
+    """
+
+    offset: int = 0
+    limit: int | None = PAGE_SIZE
+    order: str = "time"
+    statement: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.order not in ORDERS:
+            raise ValueError(f"unknown order {self.order!r}; use one of {', '.join(ORDERS)}")
+        if self.offset < 0 or (self.limit is not None and not 1 <= self.limit <= MAX_PAGE_SIZE):
+            raise ValueError(
+                f"a page is 1 to {MAX_PAGE_SIZE} statements from offset 0 or more; "
+                f"got {self.limit} from {self.offset}"
+            )
+
+
+#: Every statement: what the CSV, the Markdown download and the briefing read.
+ALL_STATEMENTS = StatementPage(limit=None)
 
 
 def cell_of(quotes: Iterable[dict[str, Any]]) -> str:
@@ -122,11 +160,15 @@ def _reference_text(statement: dict[str, Any], quotes: list[dict[str, Any]]) -> 
     return str(statement.get("text") or (quotes[0]["text"] if quotes else ""))
 
 
-def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
+def coverage(
+    store: Store, events: list[dict[str, Any]], page: StatementPage = ALL_STATEMENTS
+) -> dict[str, Any]:
     """Timeline, columns, statements with their quotes, and the coverage matrix of some events.
 
     ``events`` are event rows (`Store.list_events`); they are returned with their member
-    articles, the ids of their statements, and per-column membership.
+    articles, the ids of their statements, and per-column membership. Statements, with their
+    quotes, word differences and matrix rows, are those of ``page``; ``statements_page`` says
+    which of how many.
     """
     columns: dict[str, Column] = {}
     column_articles: dict[str, list[str]] = defaultdict(list)
@@ -165,11 +207,16 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
         record["published_at"] = row["published_at"]
         by_statement[row["statement_id"]].append(record)
 
-    repeat_ids = {r["statement_id"] for st in statements for r in st["repeats"]}
+    reach = {
+        st["statement_id"]: len({q["column"] for q in by_statement.get(st["statement_id"], [])})
+        for st in statements
+    }
+    shown, offset = _page_of(statements, reach, page)
+    repeat_ids = {r["statement_id"] for st in shown for r in st["repeats"]}
     repeat_rows = store.statement_summaries(repeat_ids)
     order = sorted(columns, key=lambda k: (-len(set(column_articles[k])), columns[k].label, k))
     out_statements: list[dict[str, Any]] = []
-    for st in statements:
+    for st in shown:
         quotes = by_statement.get(st["statement_id"], [])
         reference = _reference_text(st, quotes)
         for q in quotes:
@@ -218,22 +265,24 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
         )
 
     quote_days: Counter[tuple[str | None, str]] = Counter()
-    for st in out_statements:
-        for q in st["quotes"]:
+    for quotes in by_statement.values():
+        for q in quotes:
             quote_days[(day_of(q["published_at"]), q["column"])] += 1
     over_time = [
         {"day": day, "column": key, "articles": n, "quotes": quote_days.get((day, key), 0)}
         for (day, key), n in sorted(day_counts.items(), key=lambda kv: (kv[0][0] or "~", kv[0][1]))
     ]
+    on_page = {st["statement_id"] for st in shown}
     speakers: dict[str, dict[str, Any]] = {}
-    for st in out_statements:
+    for st in statements:
         sid = st["speaker_entity_id"] or ""
         entry = speakers.setdefault(
             sid, {"entity_id": st["speaker_entity_id"], "name": st["speaker"], "statements": []}
         )
         entry["statements"].append(
             {"statement_id": st["statement_id"], "day": st["day"], "event_id": st["event_id"],
-             "text": st["text"], "outlets": len(st["carried_by"])}
+             "text": st["text"], "outlets": reach[st["statement_id"]],
+             "on_page": st["statement_id"] in on_page}
         )
     positions = sorted(speakers.values(), key=lambda s: (-len(s["statements"]), s["name"] or "~"))
     for entry in positions:
@@ -259,6 +308,13 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
             for key in order
         ],
         "statements": out_statements,
+        "statements_page": {
+            "offset": offset,
+            "limit": page.limit,
+            "order": page.order,
+            "shown": len(out_statements),
+            "total": len(statements),
+        },
         "matrix": {
             "columns": order,
             "rows": [
@@ -272,23 +328,48 @@ def coverage(store: Store, events: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def story_view(store: Store, story_id: str) -> dict[str, Any]:
+def _page_of(
+    statements: list[dict[str, Any]], reach: dict[str, int], page: StatementPage
+) -> tuple[list[dict[str, Any]], int]:
+    """The statements on the page, in its order, and the offset of the first."""
+    ordered = (
+        sorted(statements, key=lambda st: -reach[st["statement_id"]])  # stable: time within
+        if page.order == "reach"
+        else list(statements)
+    )
+    if page.limit is None:
+        return ordered, 0
+    offset = page.offset
+    if page.statement is not None:
+        at = next((i for i, st in enumerate(ordered) if st["statement_id"] == page.statement), None)
+        if at is not None:
+            offset = at // page.limit * page.limit
+    return ordered[offset : offset + page.limit], offset
+
+
+def story_view(
+    store: Store, story_id: str, page: StatementPage | None = None
+) -> dict[str, Any]:
     """One story: its events as a timeline, outlets, statements with the quotes that carried
     them in each outlet, the coverage matrix, repeats, coverage over time and each speaker's
-    statements in time order."""
+    statements in time order. Statements come a ``page`` at a time (default: the first 100 in
+    timeline order; `ALL_STATEMENTS` for every one)."""
     story = store.story_row(story_id)
     if story is None:
         raise NotFound(f"no story with id {story_id!r}; see /stories for the list")
-    data = coverage(store, store.list_events(story_id))
+    data = coverage(store, store.list_events(story_id), page or StatementPage())
     return {"story": story, **data, "cells": list(CELLS)}
 
 
-def event_view(store: Store, event_id: str) -> dict[str, Any]:
-    """One event: its member articles, evidence spans, statements and coverage matrix."""
+def event_view(
+    store: Store, event_id: str, page: StatementPage | None = None
+) -> dict[str, Any]:
+    """One event: its member articles, evidence spans, statements (a ``page`` of them, as for
+    `story_view`) and coverage matrix."""
     event = store.event_row(event_id)
     if event is None:
         raise NotFound(f"no event with id {event_id!r}; events are listed on their story pages")
-    data = coverage(store, [event])
+    data = coverage(store, [event], page or StatementPage())
     story = store.story_row(event["story_id"]) if event["story_id"] else None
     return {"event": data["events"][0], "story": story, **data, "cells": list(CELLS)}
 

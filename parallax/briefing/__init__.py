@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from parallax.api.story import md_text, story_view
+from parallax.api.story import ALL_STATEMENTS, md_text, story_view
 from parallax.store import Store
 
 FORMATS = ("html", "md", "json")
@@ -243,7 +243,7 @@ def position_sentences(data: Mapping[str, Any]) -> list[dict[str, Any]]:
 def build_briefing(store: Store, story_id: str) -> dict[str, Any]:
     """The briefing of one story as a dict (the JSON format): ``sentences`` grouped by
     ``section`` with citations, and the tables the page shows."""
-    data = story_view(store, story_id)
+    data = story_view(store, story_id, ALL_STATEMENTS)
     labels = {o["column"]: o["label"] for o in data["outlets"]}
     agreed, some, differ = statement_sentences(data, labels)
     sentences = (

@@ -14,15 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from parallax import __version__
 from parallax.api.actors import actor_view, search_view
 from parallax.api.story import (
+    ALL_STATEMENTS,
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    StatementPage,
     event_view,
     stories_index_view,
     story_csv,
@@ -60,6 +64,21 @@ def _download(text: str, media_type: str, filename: str) -> Response:
         media_type=media_type,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def statement_page(
+    offset: int = Query(0, ge=0, description="First statement shown (0-based)"),
+    limit: int = Query(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Statements shown"),
+    order: Literal["time", "reach"] = Query(
+        "time", description="time: as the timeline; reach: carried by most outlets first"
+    ),
+    statement: str | None = Query(None, description="Show the page that holds this statement"),
+) -> StatementPage:
+    """The page of statements a story or event request asks for (the same on HTML and JSON)."""
+    return StatementPage(offset=offset, limit=limit, order=order, statement=statement)
+
+
+PageParam = Annotated[StatementPage, Depends(statement_page)]
 
 
 def pages_router(store: Store) -> APIRouter:
@@ -115,13 +134,13 @@ def pages_router(store: Store) -> APIRouter:
         )
 
     @router.get("/stories/{story_id}.json", summary="One story: timeline, coverage matrix, quotes")
-    def story_json(story_id: str) -> Response:
-        return json_or_404(lambda: story_view(store, story_id))
+    def story_json(story_id: str, at: PageParam) -> Response:
+        return json_or_404(lambda: story_view(store, story_id, at))
 
     @router.get("/stories/{story_id}.csv", summary="A story's coverage matrix as CSV")
     def story_csv_download(story_id: str) -> Response:
         try:
-            data = story_view(store, story_id)
+            data = story_view(store, story_id, ALL_STATEMENTS)
         except NotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
         return _download(story_csv(data), "text/csv; charset=utf-8", f"{story_id}.csv")
@@ -129,7 +148,7 @@ def pages_router(store: Store) -> APIRouter:
     @router.get("/stories/{story_id}.md", summary="A story's cited briefing as Markdown")
     def story_md_download(story_id: str) -> Response:
         try:
-            data = story_view(store, story_id)
+            data = story_view(store, story_id, ALL_STATEMENTS)
         except NotFound as exc:
             return JSONResponse({"error": str(exc)}, status_code=404)
         return _download(story_markdown(data), "text/markdown; charset=utf-8", f"{story_id}.md")
@@ -159,18 +178,18 @@ def pages_router(store: Store) -> APIRouter:
         )
 
     @router.get("/stories/{story_id}", response_class=HTMLResponse, summary="One story (HTML)")
-    def story_html(story_id: str) -> Response:
-        return html_or_404("story.html", lambda: story_view(store, story_id))
+    def story_html(story_id: str, at: PageParam) -> Response:
+        return html_or_404("story.html", lambda: story_view(store, story_id, at))
 
     # -- events ------------------------------------------------------------------------------
 
     @router.get("/events/{event_id}.json", summary="One event: members, evidence, coverage")
-    def event_json(event_id: str) -> Response:
-        return json_or_404(lambda: event_view(store, event_id))
+    def event_json(event_id: str, at: PageParam) -> Response:
+        return json_or_404(lambda: event_view(store, event_id, at))
 
     @router.get("/events/{event_id}", response_class=HTMLResponse, summary="One event (HTML)")
-    def event_html(event_id: str) -> Response:
-        return html_or_404("event.html", lambda: event_view(store, event_id))
+    def event_html(event_id: str, at: PageParam) -> Response:
+        return html_or_404("event.html", lambda: event_view(store, event_id, at))
 
     # -- actors ------------------------------------------------------------------------------
 
