@@ -230,7 +230,8 @@ def analyze(
         store, _settings(ctx), engine=engine, address=address, round_size=round_size,
         quiet=as_json,
     )
-    stats = {"articles": report.articles, "stages": report.stages}
+    seconds = {name: round(s, 2) for name, s in report.seconds.items()}
+    stats = {"articles": report.articles, "stages": report.stages, "seconds": seconds}
     store.finish_run(run_id, stats)
     if as_json:
         _print_json(stats)
@@ -238,11 +239,20 @@ def analyze(
     if not report.articles:
         console.print("Nothing new to analyze.")
         return
-    table = Table(title=f"Analyzed {report.articles} new articles")
+    total = sum(report.seconds.values())
+    table = Table(title=f"Analyzed {report.articles} new articles in {total:.1f} s")
     table.add_column("stage")
     table.add_column("result")
+    table.add_column("seconds", justify="right")
+    table.add_column("share", justify="right")
     for name, counts in report.stages.items():
-        table.add_row(name, ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-")
+        spent = report.seconds.get(name, 0.0)
+        table.add_row(
+            name,
+            ", ".join(f"{k}: {v}" for k, v in counts.items()) or "-",
+            f"{spent:.1f}",
+            f"{spent / total:.0%}" if total else "-",
+        )
     console.print(table)
 
 

@@ -13,6 +13,7 @@ the rest stay new and the next `analyze` run starts over for them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -89,10 +90,12 @@ def check_order(stages: Sequence[Stage]) -> None:
 
 @dataclass
 class AnalyzeReport:
-    """What one analysis run did, per stage."""
+    """What one analysis run did, per stage, and how long each stage took over all rounds."""
 
     articles: int = 0
     stages: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: seconds each stage ran, summed over the rounds: where a long run's time goes
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def analyze(
@@ -161,9 +164,13 @@ def _run_stages(
         for stage in stages:
             if on_stage is not None:
                 on_stage(stage.name)
+            started = time.perf_counter()
             try:
                 with store.transaction():
                     stats = stage(store, ids, settings)
+                report.seconds[stage.name] = (
+                    report.seconds.get(stage.name, 0.0) + time.perf_counter() - started
+                )
                 totals = report.stages.setdefault(stage.name, {})
                 for key, value in stats.items():
                     totals[key] = totals.get(key, 0) + value

@@ -34,7 +34,10 @@ def test_ingest_articles_show_export(tmp_path: Path, seeds_dir: Path) -> None:
     code, _, err = run(db, "export", "--out", str(tmp_path / "out"))
     assert code == 0 and "articles.jsonl: 5 rows" in err
     code, out, _ = run(db, "analyze", "--json")
-    assert code == 0 and json.loads(out)["articles"] == 5
+    report = json.loads(out)
+    assert code == 0 and report["articles"] == 5
+    assert set(report["seconds"]) == set(report["stages"]) and report["stages"]
+    assert all(s >= 0 for s in report["seconds"].values())
 
 
 def test_ingest_prints_each_rejection_with_its_reason(tmp_path: Path, seeds_dir: Path) -> None:

@@ -98,6 +98,42 @@ def test_analyze_goes_in_rounds_each_committed_with_its_mark(
     assert store.unanalyzed_article_ids() == []
 
 
+class Clock:
+    """A stand-in for `time.perf_counter` that stages move forward by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Slow(Records):
+    """A stage that takes one (fake) second per article."""
+
+    name = "slow"
+
+    def __init__(self, clock: Clock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def __call__(
+        self, store: SQLiteStore, ids: Sequence[str], settings: Settings
+    ) -> dict[str, int]:
+        self.clock.now += len(ids)
+        return super().__call__(store, ids, settings)
+
+
+def test_the_report_says_how_long_each_stage_took_over_all_rounds(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths([str(seeds_dir)], store, settings)
+    clock = Clock()
+    monkeypatch.setattr("parallax.pipeline.time.perf_counter", clock)
+    report = analyze(store, settings, stages=[Records(), Slow(clock)], round_size=2)
+    assert report.seconds == {"records": 0.0, "slow": 5.0}  # rounds of 2, 2 and 1 articles
+
+
 def test_a_failed_round_keeps_the_rounds_before_it(
     seeds_dir: Path, store: SQLiteStore, settings: Settings
 ) -> None:

@@ -190,7 +190,11 @@ class Positions:
             rows = store.actor_statement_points(actor)
             cached = store.statement_stances(r["statement_id"] for r in rows)
             stale = [r for r in rows if cached.get(r["statement_id"], {}).get("text") != r["text"]]
-            for row, doc in zip(stale, nlp.pipe(r["text"] for r in stale), strict=True):
+            # Stances read parts of speech, lemmas and the parse, never entities: skipping the
+            # recogniser halves this parse, with the same stances.
+            texts = (r["text"] for r in stale)
+            skip = [p for p in nlp.pipe_names if p == "ner"]
+            for row, doc in zip(stale, nlp.pipe(texts, disable=skip), strict=True):
                 found = stances_of(lemmatizer(doc))
                 store.save_statement_stances(
                     row["statement_id"], row["text"], [(s.topic, s.lemma, s.stance) for s in found]

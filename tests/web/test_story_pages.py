@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
@@ -18,6 +19,8 @@ from fastapi.testclient import TestClient
 
 from parallax.api.actors import actor_view, search_view, split_snippet
 from parallax.api.story import (
+    ALL_STATEMENTS,
+    StatementPage,
     column_of,
     event_view,
     md_text,
@@ -513,3 +516,107 @@ def test_story_pages_over_a_real_socket(live_server: str, analyzed_db: Path) -> 
         assert http.get(f"/stories/{story_id}.md").text.startswith("# ")
         assert http.get("/search.json", params={"q": "Putin"}).json()["total"] >= 1
         assert story_id in http.get("/").text
+
+
+# -- statements a page at a time --------------------------------------------------------------
+# The pages partition the statements, reach order sorts them by how many outlets carried them, a
+# link to a statement lands on its page, and the page, its JSON twin and the CSV agree.
+
+SIZE = 4
+
+
+@pytest.fixture(scope="module")
+def story(store: SQLiteStore, seed_story: str) -> str:
+    """The seed story, which has enough statements to page through."""
+    total = story_view(store, seed_story, ALL_STATEMENTS)["statements_page"]["total"]
+    assert total > 2 * SIZE, f"the seed story needs more than {2 * SIZE} statements to page"
+    return seed_story
+
+
+def _ids(view: dict[str, Any]) -> list[str]:
+    return [st["statement_id"] for st in view["statements"]]
+
+
+@pytest.mark.parametrize("order", ["time", "reach"])
+def test_pages_partition_the_statements_in_their_order(
+    store: SQLiteStore, story: str, order: str
+) -> None:
+    whole = story_view(store, story, ALL_STATEMENTS)
+    total = whole["statements_page"]["total"]
+    seen: list[str] = []
+    for offset in range(0, total, SIZE):
+        view = story_view(store, story, StatementPage(offset=offset, limit=SIZE, order=order))
+        page = view["statements_page"]
+        assert page == {"offset": offset, "limit": SIZE, "order": order,
+                        "shown": min(SIZE, total - offset), "total": total}
+        assert [r["statement_id"] for r in view["matrix"]["rows"]] == _ids(view)
+        # what does not depend on the page is the same on every page
+        for key in ("events", "outlets", "coverage_over_time", "labels", "framing"):
+            assert view[key] == whole[key], key
+        on_page = {s["statement_id"] for p in view["positions"] for s in p["statements"]
+                   if s["on_page"]}
+        assert on_page == set(_ids(view))
+        seen += _ids(view)
+    assert sorted(seen) == sorted(_ids(whole)) and len(set(seen)) == total
+    if order == "time":
+        assert seen == _ids(whole)
+    else:
+        reach = {st["statement_id"]: len(st["carried_by"]) for st in whole["statements"]}
+        assert [reach[s] for s in seen] == sorted((reach[s] for s in seen), reverse=True)
+        assert len(set(reach.values())) > 1, "every statement has the same reach: nothing tested"
+    past = story_view(store, story, StatementPage(offset=total + 5, limit=SIZE))
+    assert past["statements"] == [] and past["statements_page"]["total"] == total
+
+
+def test_a_statement_link_opens_the_page_that_holds_it(store: SQLiteStore, story: str) -> None:
+    last = _ids(story_view(store, story, ALL_STATEMENTS))[-1]
+    view = story_view(store, story, StatementPage(limit=SIZE, statement=last))
+    assert last in _ids(view) and view["statements_page"]["offset"] % SIZE == 0
+    assert view["statements_page"]["offset"] > 0
+    unknown = story_view(store, story, StatementPage(offset=SIZE, limit=SIZE, statement="nope"))
+    assert unknown["statements_page"]["offset"] == SIZE
+
+
+def test_bad_pages_are_refused_with_the_reason(client: TestClient, story: str) -> None:
+    for query in ("order=loudest", "limit=0", "limit=100000", "offset=-1"):
+        response = client.get(f"/stories/{story}.json?{query}")
+        assert response.status_code == 422, query
+        assert query.split("=")[0] in response.text
+    with pytest.raises(ValueError, match="unknown order"):
+        StatementPage(order="loudest")
+
+
+def _links(html: str) -> tuple[dict[str, list[str]], set[str]]:
+    """A page's link targets by their rel ("" for none), and its element ids."""
+    tree = parse(html)
+    links: dict[str, list[str]] = {}
+    for tag, attrs in tree.tags:
+        if tag == "a" and attrs.get("href"):
+            links.setdefault(str(attrs.get("rel") or ""), []).append(str(attrs["href"]))
+    return links, set(tree.ids)
+
+
+def test_the_page_its_twin_and_the_downloads(
+    client: TestClient, store: SQLiteStore, story: str
+) -> None:
+    path = f"/stories/{story}"
+    twin = client.get(f"{path}.json", params={"limit": SIZE, "offset": SIZE}).json()
+    assert _ids(twin) == _ids(story_view(store, story, StatementPage(offset=SIZE, limit=SIZE)))
+    first = client.get(path, params={"limit": SIZE})
+    assert first.status_code == 200
+    links, ids = _links(first.text)
+    shown = _ids(story_view(store, story, StatementPage(limit=SIZE)))
+    assert set(shown) <= ids
+    # "next" leads to the second page, whose statements are the twin's
+    (following,) = set(links["next"])
+    _, second = _links(client.get(urljoin(path, following)).text)
+    assert set(_ids(twin)) <= second and not set(shown) & second
+    # a speaker's statement on another page is linked to the page that holds it
+    away = [h for h in links[""] if "statement=" in h]
+    assert away, "no link to a statement on another page"
+    target = parse_qs(urlsplit(away[0]).query)["statement"][0]
+    assert target in _links(client.get(urljoin(path, away[0])).text)[1]
+    # the CSV holds every statement, not a page
+    total = twin["statements_page"]["total"]
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{path}.csv").text)))
+    assert len({r["statement_id"] for r in rows}) == total
