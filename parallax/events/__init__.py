@@ -21,3 +21,13 @@ def cluster_for_eval(docs: Sequence[TextDocument]) -> list[str]:
     return cluster_texts(
         [d.title for d in docs], [d.body for d in docs], [d.published_at for d in docs]
     )
+
+
+def events_and_stories_for_eval(docs: Sequence[TextDocument]) -> tuple[list[str], list[str]]:
+    """An event label and a story label per document: the events of `cluster_for_eval`,
+    chained into stories as the Stories stage chains them (one clustering for both)."""
+    from parallax.events.stage import story_texts
+
+    return story_texts(
+        [d.title for d in docs], [d.body for d in docs], [d.published_at for d in docs]
+    )

@@ -60,6 +60,21 @@ class StoryModel:
     max_days: int = 180
 
 
+def chaining_model(story: StoryModel) -> EventModel:
+    """The event score as story chaining uses it: events are the items, compared on subject,
+    actors and time only (no places, no occasions), with days weighed on a straight line."""
+    return EventModel(
+        threshold=story.threshold,
+        actor_weight=story.actor_weight,
+        place_weight=0.0,
+        occasion_match=0.0,
+        occasion_conflict=0.0,
+        day_penalty=story.day_penalty,
+        max_days=story.max_days,
+        day_curve="linear",
+    )
+
+
 @dataclass(frozen=True)
 class Membership:
     """An article's event, with how sure the clusterer was (0..1)."""
@@ -237,5 +252,12 @@ def order_for_clustering(features: Sequence[EventFeatures]) -> list[EventFeature
 
 def cluster(features: Sequence[EventFeatures], model: EventModel | None = None) -> list[Membership]:
     """Cluster a whole batch from scratch (used by evaluation and tests)."""
+    return clustered(features, model)[0]
+
+
+def clustered(
+    features: Sequence[EventFeatures], model: EventModel | None = None
+) -> tuple[list[Membership], EventClusterer]:
+    """`cluster`, with the clusterer that holds the events it made."""
     clusterer = EventClusterer(model, dim=int(features[0].vector.shape[0]) if features else 384)
-    return [clusterer.add(f) for f in order_for_clustering(features)]
+    return [clusterer.add(f) for f in order_for_clustering(features)], clusterer

@@ -16,6 +16,7 @@ from parallax.events.cluster import (
     EventGroup,
     EventModel,
     StoryModel,
+    chaining_model,
     order_for_clustering,
 )
 from parallax.events.features import (
@@ -287,17 +288,7 @@ class Stories:
         """Give every event without a story one; refresh the summaries of touched stories."""
         events = load_event_groups(store)
         rows = store.event_rows(sorted(events))
-        as_events = EventModel(
-            threshold=self.model.threshold,
-            actor_weight=self.model.actor_weight,
-            place_weight=0.0,
-            occasion_match=0.0,
-            occasion_conflict=0.0,
-            day_penalty=self.model.day_penalty,
-            max_days=self.model.max_days,
-            day_curve="linear",
-        )
-        chains = EventClusterer(as_events, prefix="st_")
+        chains = EventClusterer(chaining_model(self.model), prefix="st_")
         known = sorted(
             (e for e in rows.values() if e["story_id"]),
             key=lambda e: (e["seq"], e["event_id"]),
@@ -339,6 +330,24 @@ def article_events(store: Store, article_ids: Sequence[str]) -> set[str]:
     return {e for a, e in store.memberships() if a in wanted}
 
 
+def _event_clusterer(
+    titles: Sequence[str | None],
+    bodies: Sequence[str],
+    published: Sequence[str | None],
+    model: EventModel | None,
+) -> tuple[list[str], dict[str, str], EventClusterer]:
+    """Document ids, their event ids and the clusterer, for documents held in memory."""
+    from parallax.events.cluster import clustered
+
+    anns = annotate(bodies)
+    leads = [lead_text(t, b, a) for t, b, a in zip(titles, bodies, anns, strict=True)]
+    vectors = load_embedder(DEFAULT_BACKEND).encode(leads)
+    ids = [f"doc{i:06d}" for i in range(len(bodies))]
+    feats = event_features(ids, titles, bodies, published, anns, vectors)
+    memberships, clusterer = clustered(feats, model)
+    return ids, {m.article_id: m.event_id for m in memberships}, clusterer
+
+
 def cluster_texts(
     titles: Sequence[str | None],
     bodies: Sequence[str],
@@ -346,15 +355,24 @@ def cluster_texts(
     model: EventModel | None = None,
 ) -> list[str]:
     """Event labels for documents held in memory (evaluation): the stages without a store."""
-    from parallax.events.cluster import cluster
-
-    anns = annotate(bodies)
-    leads = [lead_text(t, b, a) for t, b, a in zip(titles, bodies, anns, strict=True)]
-    vectors = load_embedder(DEFAULT_BACKEND).encode(leads)
-    ids = [f"doc{i:06d}" for i in range(len(bodies))]
-    feats = event_features(ids, titles, bodies, published, anns, vectors)
-    labels = {m.article_id: m.event_id for m in cluster(feats, model)}
+    ids, labels, _ = _event_clusterer(titles, bodies, published, model)
     return [labels[i] for i in ids]
+
+
+def story_texts(
+    titles: Sequence[str | None],
+    bodies: Sequence[str],
+    published: Sequence[str | None],
+    model: EventModel | None = None,
+    story: StoryModel | None = None,
+) -> tuple[list[str], list[str]]:
+    """Event and story labels for documents held in memory: their events chained as the
+    Stories stage chains them."""
+    ids, labels, clusterer = _event_clusterer(titles, bodies, published, model)
+    chains = EventClusterer(chaining_model(story or StoryModel()), prefix="st_")
+    events = [_event_as_features(clusterer.events[e]) for e in sorted(clusterer.events)]
+    story_of = {m.article_id: m.event_id for m in map(chains.add, order_for_clustering(events))}
+    return [labels[i] for i in ids], [story_of[labels[i]] for i in ids]
 
 
 __all__ = [
@@ -365,4 +383,5 @@ __all__ = [
     "Stories",
     "annotate_articles",
     "cluster_texts",
+    "story_texts",
 ]

@@ -336,7 +336,7 @@ def test_score_tunes_on_dev_and_hands_parallax_only_test_docs(
         seen.extend(d.doc_id for d in docs)
         return [d.event_id for d in docs]  # a perfect clusterer, to check the plumbing
 
-    monkeypatch.setitem(events.SYSTEMS, "parallax", lambda: by_title_word)
+    monkeypatch.setattr(events, "SYSTEMS", {"parallax": lambda: by_title_word})
     results = events.score(tmp_path)
     gold = results["giveme5w1h-gold_standard"]
     gold_set = next(s for s in load_sets(tmp_path)[0] if s.name == "giveme5w1h-gold_standard")

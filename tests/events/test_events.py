@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -50,6 +51,28 @@ def test_seed_corpus_is_three_events_in_one_story(seeds_dir: Path, tmp_path: Pat
     for event in events:
         for member in store.event_member_rows(event["event_id"]):
             assert 0.0 < member["confidence"] <= 1.0
+
+
+def test_the_eval_path_groups_the_seeds_as_the_pipeline_does(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    """`cluster_for_eval` and `events_and_stories_for_eval` (what `parallax eval events` scores)
+    make the pipeline's three events and one story from the same texts."""
+    from parallax.events import cluster_for_eval, events_and_stories_for_eval
+
+    store = run(seeds_dir, tmp_path / "seeds.db")
+    docs = [
+        SimpleNamespace(title=a.metadata.title, body=a.body,
+                        published_at=a.metadata.published_at, name=Path(a.source.path).name[:3])
+        for a in (store.get_article(r["article_id"]) for r in store.list_articles())
+        if a is not None
+    ]
+    by_event: dict[str, set[str]] = {}
+    for doc, label in zip(docs, cluster_for_eval(docs), strict=True):
+        by_event.setdefault(label, set()).add(doc.name)
+    assert {frozenset(v) for v in by_event.values()} == grouping(store)
+    events, stories = events_and_stories_for_eval(docs)
+    assert events == cluster_for_eval(docs) and len(set(stories)) == 1
 
 
 def test_same_input_same_ids(seeds_dir: Path, tmp_path: Path) -> None:
