@@ -7,7 +7,7 @@ import ipaddress
 import os
 import shutil
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -60,3 +60,23 @@ def store(settings: Settings) -> Iterator[SQLiteStore]:
     s = SQLiteStore(settings.db)
     yield s
     s.close()
+
+
+@pytest.fixture
+def rows_per_query(monkeypatch: pytest.MonkeyPatch) -> Callable[[SQLiteStore], list[int]]:
+    """Watch a store: the list filled with how many rows each of its queries returns from now
+    on (to prove a read goes page by page)."""
+
+    def watch(store: SQLiteStore) -> list[int]:
+        sizes: list[int] = []
+        real = store._query
+
+        def query(sql: str, params: Sequence[Any] = ()) -> list[Any]:
+            rows = real(sql, params)
+            sizes.append(len(rows))
+            return rows
+
+        monkeypatch.setattr(store, "_query", query)
+        return sizes
+
+    return watch

@@ -8,7 +8,7 @@ import dataclasses
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,17 +130,12 @@ def test_rows_and_order_are_those_of_the_whole_list_reads(seeds: SQLiteStore, na
 @pytest.mark.parametrize("name", list(EXPORTS))
 @pytest.mark.parametrize("batch", [1, 2])
 def test_no_store_query_reads_more_than_a_page(
-    seeds: SQLiteStore, monkeypatch: pytest.MonkeyPatch, name: str, batch: int
+    seeds: SQLiteStore,
+    rows_per_query: Callable[[SQLiteStore], list[int]],
+    name: str,
+    batch: int,
 ) -> None:
-    sizes: list[int] = []
-    real = seeds._query
-
-    def query(sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        rows = real(sql, params)
-        sizes.append(len(rows))
-        return rows
-
-    monkeypatch.setattr(seeds, "_query", query)
+    sizes = rows_per_query(seeds)
     lines = sum(1 for _ in export_lines(seeds, name, batch))
     assert lines > batch  # more rows than a page: the file had to be read in pages
     assert sizes and max(sizes) <= batch, (name, sizes)

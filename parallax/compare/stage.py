@@ -25,7 +25,7 @@ from parallax.compare.positions import (
     stances_of,
 )
 from parallax.model import FramingCue, Label, PositionPoint, Quote, Tone
-from parallax.nlp.annotate import Annotation, Parses, load_nlp
+from parallax.nlp.annotate import Annotation, Parses, load_nlp, parse_without_entities
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
@@ -190,11 +190,9 @@ class Positions:
             rows = store.actor_statement_points(actor)
             cached = store.statement_stances(r["statement_id"] for r in rows)
             stale = [r for r in rows if cached.get(r["statement_id"], {}).get("text") != r["text"]]
-            # Stances read parts of speech, lemmas and the parse, never entities: skipping the
-            # recogniser halves this parse, with the same stances.
+            # stances read parts of speech, lemmas and the parse, never entities
             texts = (r["text"] for r in stale)
-            skip = [p for p in nlp.pipe_names if p == "ner"]
-            for row, doc in zip(stale, nlp.pipe(texts, disable=skip), strict=True):
+            for row, doc in zip(stale, parse_without_entities(nlp, texts), strict=True):
                 found = stances_of(lemmatizer(doc))
                 store.save_statement_stances(
                     row["statement_id"], row["text"], [(s.topic, s.lemma, s.stance) for s in found]

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parallax.model import Span, Tone
+from parallax.nlp.annotate import parse_without_entities
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -325,9 +326,7 @@ class ToneReader:
         if self._parse and self._nlp is not None:
             docs = {s: parsed[s] for s in sentences if parsed is not None and s in parsed}
             todo = [s for s in sentences if s not in docs]
-            # the tagger and parser are all that is read; NER would double the cost
-            skip = [p for p in self._nlp.pipe_names if p == "ner"]
-            docs.update(zip(todo, self._nlp.pipe(todo, disable=skip), strict=True))
+            docs.update(zip(todo, parse_without_entities(self._nlp, todo), strict=True))
         words = {s: self._word_valences(s) for s in sentences}
         compounds = {s: self._compound(s, words[s]) for s in sentences}
         trees = {s: _Tree(doc) for s, doc in docs.items()}

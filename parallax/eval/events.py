@@ -300,15 +300,17 @@ def _parallax_function(name: str) -> Callable[[Sequence[GoldDoc]], Any] | None:
 
 
 #: The last documents Parallax clustered, with their (event, story) labels: one clustering
-#: serves both the ``parallax`` and the ``parallax stories`` rows of a set.
-_LAST: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+#: serves both the ``parallax`` and the ``parallax stories`` rows of a set. Keyed by the
+#: documents themselves (frozen records), so other documents under the same ids are never
+#: given these labels.
+_LAST: dict[tuple[GoldDoc, ...], tuple[list[str], list[str]]] = {}
 
 
 def _events_and_stories(docs: Sequence[GoldDoc]) -> tuple[list[str], list[str]] | None:
     both = _parallax_function("events_and_stories_for_eval")
     if both is None:
         return None
-    key = tuple(d.doc_id for d in docs)
+    key = tuple(docs)
     if key not in _LAST:
         _LAST.clear()
         _LAST[key] = both(docs)

@@ -372,3 +372,24 @@ def test_main_runs_on_a_data_root(tmp_path: Path, tfidf_only: None) -> None:
     make_giveme(tmp_path, synthetic_docs())
     make_newswcl(tmp_path)
     assert events.main(["--data", str(tmp_path)]) == 0
+
+
+def test_events_and_stories_rows_share_one_clustering_of_the_same_documents(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[list[str]] = []
+
+    def both(docs: Sequence[GoldDoc]) -> tuple[list[str], list[str]]:
+        calls.append([d.title for d in docs])
+        return [f"ev:{d.title}" for d in docs], [f"st:{d.title[:1]}" for d in docs]
+
+    monkeypatch.setattr(events, "_parallax_function", lambda name: both)
+    monkeypatch.setattr(events, "_LAST", {})
+    first = [GoldDoc("a", "e1", "Alpha", "x"), GoldDoc("b", "e1", "Beta", "y")]
+    parallax, stories = events._parallax_system(), events._parallax_stories()
+    assert parallax is not None and stories is not None
+    assert parallax(first) == ["ev:Alpha", "ev:Beta"] and stories(first) == ["st:A", "st:B"]
+    assert len(calls) == 1  # the stories row reused the events row's clustering
+    # other documents under the same ids are clustered afresh, never given the old labels
+    second = [GoldDoc("a", "e1", "Gamma", "x"), GoldDoc("b", "e1", "Beta", "y")]
+    assert stories(second) == ["st:G", "st:B"] and len(calls) == 2

@@ -5,7 +5,7 @@ query. Runs on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import pytest
@@ -219,18 +219,9 @@ def test_the_corpus_has_what_the_iterators_must_handle(filled: SQLiteStore) -> N
 
 
 @pytest.fixture
-def counted(filled: SQLiteStore, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def counted(filled: SQLiteStore, rows_per_query: Callable[[SQLiteStore], list[int]]) -> list[int]:
     """Rows returned by each query of the store from now on."""
-    sizes: list[int] = []
-    real = filled._query
-
-    def query(sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        rows = real(sql, params)
-        sizes.append(len(rows))
-        return rows
-
-    monkeypatch.setattr(filled, "_query", query)
-    return sizes
+    return rows_per_query(filled)
 
 
 ITERATORS = (
