@@ -188,18 +188,22 @@ class StatementPoint:
 def merge_topics(lemmas: Sequence[str], vectors: np.ndarray) -> dict[str, str]:
     """Map each topic key to the key of its group: near-synonyms (cosine at least
     `SYNONYM_COSINE` to the group's first, most frequent word) share one group."""
-    groups: list[tuple[str, int]] = []
+    # A word joins the first group (in order of founding) whose seed is close enough; the
+    # seeds' cosines come from one matrix product per word, not a Python loop over groups,
+    # since a much-quoted actor's words run to thousands.
+    seeds = np.empty_like(vectors)
+    seed_keys: list[str] = []
     mapping: dict[str, str] = {}
     for i, lemma in enumerate(lemmas):
         key = topic_key(lemma)
         if key in mapping:
             continue
-        for seed_key, j in groups:
-            if float(vectors[i] @ vectors[j]) >= SYNONYM_COSINE:
-                mapping[key] = seed_key
-                break
+        close = np.flatnonzero(seeds[: len(seed_keys)] @ vectors[i] >= SYNONYM_COSINE)
+        if close.size:
+            mapping[key] = seed_keys[int(close[0])]
         else:
-            groups.append((key, i))
+            seeds[len(seed_keys)] = vectors[i]
+            seed_keys.append(key)
             mapping[key] = key
     return mapping
 

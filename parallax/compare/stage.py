@@ -171,6 +171,9 @@ class Positions:
 
     def __init__(self, embedder: Embedder | None = None) -> None:
         self._embedder = embedder
+        # Embeddings of the stance words, kept across rounds: the words an actor's statements
+        # take a stance on repeat from round to round, and a word's vector never changes.
+        self._word_vectors: dict[str, np.ndarray] = {}
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
@@ -184,7 +187,7 @@ class Positions:
         nlp = load_nlp()
         lemmatizer = load_lemmatizer()
         embedder = self._embedder or load_embedder(DEFAULT_BACKEND)
-        word_vectors: dict[str, np.ndarray] = {}
+        word_vectors = self._word_vectors
         total = 0
         for actor in actors:
             rows = store.actor_statement_points(actor)

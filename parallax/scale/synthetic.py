@@ -5,12 +5,21 @@ records would measure nothing (exact copies are rejected at ingest, near copies 
 duplicate stages), so copy ``k`` of record ``i`` (``k >= 1``) is a new article made of real
 news prose with the structure the stages work on (quotes, attributions, names, dates):
 
-* its body interleaves the paragraphs of record ``i`` with those of a partner record ``j``
-  (chosen by a fixed permutation of ``k``, so partners differ per copy), opening with ``i``'s
-  lead, so its lead, quotes and names are those of two real articles;
+* its paragraphs alternate between record ``i`` and a partner record ``j`` (chosen by a fixed
+  permutation of ``k``, so partners differ per copy): paragraph ``m`` is ``i``'s paragraph
+  ``m`` when ``m`` is even and ``j``'s when odd, where that paragraph exists (and ``j``'s lead
+  second when ``j`` has no paragraph at an odd place). So it opens with ``i``'s lead, carries
+  the quotes, names and dates of two real articles, and is about as long as one record, not
+  two (a copy twice as long as a record would cost twice as much to analyse, and the growth
+  ratio would measure the copies, not the corpus);
 * its title is record ``i``'s title, its URL and id carry the copy number, its outlet is the
   record's outlet (the set of outlets stays real) and its date moves ``k`` * `DAY_STEP` days
-  later, so copies of one happening fall on different days, as a new happening would.
+  later.
+
+A copy keeps its record's title and lead, and events weigh time rather than cut it, so a copy
+joins its record's event: a grown corpus has about as many events as its records, each
+``size / len(records)`` times larger. That makes it a stress test of the work done per event
+(the statements of one occasion), harder than a real corpus of the same size.
 
 The first ``len(records)`` articles are the records unchanged. Deterministic: the same records
 and size give the same corpus, byte for byte. Copies are made as they are read (`grow` is a
@@ -62,12 +71,14 @@ def variant(records: Sequence[dict[str, Any]], i: int, k: int) -> dict[str, Any]
     other = records[partner(i, k, len(records))]
     own = _paragraphs(str(record.get("content_original") or ""))
     borrowed = _paragraphs(str(other.get("content_original") or ""))
-    body: list[str] = []
-    for m in range(max(len(own), len(borrowed))):
-        if m < len(own):
-            body.append(own[m])
-        if m < len(borrowed):
-            body.append(borrowed[m])
+    body = [
+        (own, borrowed)[m % 2][m]
+        for m in range(max(len(own), len(borrowed)))
+        if m < len((own, borrowed)[m % 2])
+    ]
+    if len(borrowed) == 1:
+        # no paragraph at an odd place: the partner's lead keeps the copy from being its record
+        body.insert(1, borrowed[0])
     copy = dict(record)
     copy["content_original"] = "\n\n".join(body)
     copy["date"] = _shift_date(record.get("date"), k * DAY_STEP)

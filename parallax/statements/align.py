@@ -22,6 +22,7 @@ fixed (direct quotes first, then by day, article and offset), so results are det
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections import Counter
@@ -94,6 +95,27 @@ class QuoteItem:
         """End offset of the quote in its article body."""
         return self.end if self.end >= 0 else self.start + len(self.text)
 
+    # The text's derived forms are read for every candidate statement the quote meets, and a
+    # stored quote meets thousands over a big event: each is computed once per item.
+    @functools.cached_property
+    def words(self) -> list[str]:
+        """`words` of the text."""
+        return words(self.text)
+
+    @functools.cached_property
+    def content(self) -> set[str]:
+        """`_content` of the text: its crudely stemmed content words."""
+        return _content(self.text)
+
+    def runs(self, n: int) -> frozenset[tuple[str, ...]]:
+        """The text's runs of ``n`` consecutive words."""
+        cache: dict[int, frozenset[tuple[str, ...]]] = self.__dict__.setdefault("_runs", {})
+        found = cache.get(n)
+        if found is None:
+            w = self.words
+            found = cache[n] = frozenset(tuple(w[i : i + n]) for i in range(len(w) - n + 1))
+        return found
+
 
 @dataclass(frozen=True)
 class Link:
@@ -127,10 +149,15 @@ class StatementGroup:
 
     def speaker(self) -> str | None:
         """The known speaker most members name (ties: the first in sort order)."""
+        # Asked of every candidate statement for every new quote; members are only ever
+        # appended, so the answer holds while their number does.
+        kept: tuple[int, str | None] | None = self.__dict__.get("_speaker")
+        if kept is not None and kept[0] == len(self.members):
+            return kept[1]
         counts = Counter(m.speaker for m in self.members if m.speaker)
-        if not counts:
-            return None
-        return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        found = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else None
+        self.__dict__["_speaker"] = (len(self.members), found)
+        return found
 
     def days(self) -> list[date]:
         """Publication days of the members' articles."""
@@ -172,6 +199,25 @@ def containment(a: str, b: str, min_run: int = 3) -> float:
     return match.size / len(short)
 
 
+def _verbatim(a: QuoteItem, b: QuoteItem, min_run: int) -> float:
+    """`containment` of two quotes' texts, from their cached words.
+
+    The same number, sooner: a common run long enough to count is a shared ``n``-word run, so
+    two texts without one score 0.0 before any matching.
+    """
+    wa, wb = a.words, b.words
+    short, long_ = (a, b) if len(wa) <= len(wb) else (b, a)
+    n = max(2, min(min_run, len(short.words)))
+    if len(short.words) < 2 or short.runs(n).isdisjoint(long_.runs(n)):
+        return 0.0
+    match = SequenceMatcher(None, short.words, long_.words, autojunk=False).find_longest_match(
+        0, len(short.words), 0, len(long_.words)
+    )
+    if match.size < n:
+        return 0.0
+    return match.size / len(short.words)
+
+
 def _piece_cosine(item: QuoteItem, other: QuoteItem) -> float:
     """Best cosine of ``item`` to one sentence of ``other`` (-1 when other has no pieces)."""
     if other.pieces.size == 0 or item.vector.size == 0:
@@ -202,12 +248,14 @@ def text_score(a: QuoteItem, b: QuoteItem, model: AlignModel) -> float:
     MiniLM alone puts different remarks of one speaker on one topic as close as a paraphrase.
     Either way, a verbatim run covering the shorter text scores its share.
     """
-    verbatim = containment(a.text, b.text, model.min_run_words)
+    verbatim = _verbatim(a, b, model.min_run_words)
     if a.kind != "direct" and b.kind == "direct":
         a, b = b, a
     if b.kind != "direct" and a.kind == "direct":
         cosine = max(float(np.dot(a.vector, b.vector)), _piece_cosine(b, a))
-        return max(verbatim, (cosine + content_overlap(b.text, a.text)) / 2)
+        mine = b.content
+        overlap = len(mine & a.content) / len(mine) if mine else 0.0
+        return max(verbatim, (cosine + overlap) / 2)
     return max(verbatim, float(np.dot(a.vector, b.vector)))
 
 

@@ -103,3 +103,20 @@ def test_merge_topics_joins_only_close_words() -> None:
     groups = merge_topics(["territory", "landmass", "bridge"], vectors)
     assert groups[topic_key("landmass")] == topic_key("territory")
     assert groups["bridge"] == "bridge"
+
+
+def test_merge_topics_puts_a_word_in_the_first_close_group_in_founding_order() -> None:
+    # Unit vectors at these angles: cosine >= 0.8 means at most ~36.9 degrees apart.
+    angles = np.radians([0.0, 60.0, 0.0, 30.0, 95.0, 120.0])
+    vectors = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    lemmas = ["talks", "bridge", "Talks", "negotiation", "crossing", "ceasefire"]
+    groups = merge_topics(lemmas, vectors)
+    talks, bridge = topic_key("talks"), topic_key("bridge")
+    assert groups == {
+        talks: talks,  # "Talks" is the same key and keeps its group
+        bridge: bridge,  # 60 degrees from "talks": a group of its own
+        topic_key("negotiation"): talks,  # close to both seeds: the first founded wins
+        topic_key("crossing"): bridge,  # close to "bridge" only
+        # close to "crossing" (25 degrees) but only seeds gather words: a group of its own
+        topic_key("ceasefire"): topic_key("ceasefire"),
+    }

@@ -34,18 +34,33 @@ def test_the_records_come_first_unchanged_then_copies() -> None:
     assert list(grow(records, 10)) == grown  # deterministic
 
 
-def test_a_copy_interleaves_its_record_with_a_partner_and_moves_in_time() -> None:
+def test_a_copy_alternates_its_records_paragraphs_with_a_partners_and_moves_in_time() -> None:
     records = _records(5)
     copy = variant(records, 2, 3)
     j = partner(2, 3, 5)
     assert j != 2
     paragraphs = copy["content_original"].split("\n\n")
-    assert paragraphs[0] == "Paragraph 0 of record 2."  # the record's own lead opens it
-    assert paragraphs[1] == f"Paragraph 0 of record {j}."
-    assert len(paragraphs) == 6
+    # the record's own lead opens it; as many paragraphs as one record, not two
+    assert paragraphs == [
+        "Paragraph 0 of record 2.", f"Paragraph 1 of record {j}.", "Paragraph 2 of record 2."
+    ]
     assert copy["title"] == "Title 2" and copy["source"] == "Outlet 0"
     assert copy["date"] == f"2020-01-{3 + 3 * DAY_STEP - 31:02d}".replace("2020-01", "2020-02")
     assert records[2]["date"] == "2020-01-03"  # the source record is not changed
+
+
+def test_a_copy_takes_alternate_paragraphs_and_at_least_the_partners_lead() -> None:
+    records = _records(2)
+    records[0]["content_original"] = "\n\n".join(f"P{p} of record 0." for p in range(5))
+    records[1]["content_original"] = "Only paragraph of record 1."
+    assert variant(records, 0, 1)["content_original"].split("\n\n") == [
+        "P0 of record 0.", "Only paragraph of record 1.", "P2 of record 0.", "P4 of record 0."
+    ]
+    # two one-paragraph records: the copy is both, never its record again
+    records[0]["content_original"] = "Only paragraph of record 0."
+    assert variant(records, 0, 1)["content_original"].split("\n\n") == [
+        "Only paragraph of record 0.", "Only paragraph of record 1."
+    ]
 
 
 def test_partners_differ_between_copies_and_never_self() -> None:

@@ -2,7 +2,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parallax.model import quote_id
 from parallax.nlp.embeddings import load_embedder
@@ -10,6 +13,8 @@ from parallax.statements.align import (
     AlignModel,
     QuoteItem,
     StatementAligner,
+    StatementGroup,
+    _verbatim,
     align,
     containment,
     order_for_alignment,
@@ -217,3 +222,36 @@ def test_two_reported_renderings_of_different_remarks_are_not_merged() -> None:
     )
     links = {lk.quote_id: lk for lk in align([one, two])[0]}
     assert links[one.quote_id].statement_id != links[two.quote_id].statement_id
+
+
+def _bare(text: str, speaker: str | None = MINISTER) -> QuoteItem:
+    """An item without an embedding: enough for the word-level checks."""
+    return QuoteItem(quote_id(text, 0, len(text)), "a1", "direct", text, speaker, None, None, 0,
+                     np.zeros(0, dtype=np.float32))
+
+
+_VOCAB = ["we", "will", "not", "accept", "the", "deal", "land", "peace", "it's", "Land"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_VOCAB), max_size=12),
+    st.lists(st.sampled_from(_VOCAB), max_size=12),
+    st.integers(min_value=1, max_value=5),
+)
+def test_cached_verbatim_share_equals_containment(a: list[str], b: list[str], run: int) -> None:
+    # The aligner scores from each item's cached words and skips pairs without a shared run;
+    # that must be the same number `containment` gives from the texts.
+    left, right = _bare(" ".join(a)), _bare(", ".join(b))
+    assert _verbatim(left, right, run) == containment(left.text, right.text, run)
+    assert _verbatim(right, left, run) == containment(right.text, left.text, run)
+
+
+def test_a_statements_speaker_follows_its_members_as_they_are_added() -> None:
+    group = StatementGroup("sm_1", None, None)
+    group.members.append(_bare("one", speaker=None))
+    assert group.speaker() is None
+    group.members.append(_bare("two", speaker=MAYOR))
+    assert group.speaker() == MAYOR
+    group.members.extend([_bare("three"), _bare("four")])
+    assert group.speaker() == MINISTER

@@ -435,13 +435,15 @@ def test_search_migration_indexes_articles_stored_before_it(tmp_path: Path) -> N
     with SQLiteStore(settings.db) as store:
         assert ingest_paths([str(path)], store, settings).articles == 1
         # Put the file back at schema 5, as a database made before the index existed (and
-        # before the comparison tables of migration 7 and the indexes of migration 8).
+        # before the comparison tables of migration 7 and the indexes of migrations 8 and 9).
         store._conn.executescript(
             "DROP TRIGGER article_search_insert; DROP TRIGGER article_search_delete; "
             "DROP TRIGGER article_search_update; DROP TABLE article_search; "
             "DROP TABLE framing_cues; DROP TABLE labels; DROP TABLE tones; "
             "DROP TABLE statement_stances; DROP TABLE position_changes; "
             "DROP INDEX statements_order; DROP INDEX events_order; "
+            "DROP INDEX events_seq; DROP INDEX event_members_seq; "
+            "DROP INDEX statements_seq; DROP INDEX statement_members_seq; "
             "PRAGMA user_version = 5;"
         )
     with SQLiteStore(settings.db) as store:
