@@ -1,7 +1,9 @@
 """Group quotes into statements: one utterance by one speaker on one occasion, across outlets.
 
 A new quote is compared only with the statements of its nearest neighbours in an ANN index
-(usearch HNSW over quote-text embeddings), so the cost grows about linearly with the corpus.
+(usearch HNSW over quote-text embeddings) and those of its occasion that it could reach
+(`OccasionBucket`: a crowded event's statements are found through its indexes, not scored one
+by one), so the cost grows about linearly with the corpus.
 It joins the best candidate statement when
 
 * the speakers agree: the same canonical entity, or one side unknown and the texts nearly equal
@@ -306,6 +308,112 @@ def relation_of(kind: str) -> str:
     return "same" if kind == "direct" else "paraphrase"
 
 
+def lowest_threshold(model: AlignModel) -> float:
+    """The least score any decision asks for: a statement scoring below it cannot be joined
+    nor linked as a repeat."""
+    return min(
+        model.same, model.paraphrase, model.reported, model.same_article,
+        model.unknown_speaker, model.repeat,
+    )
+
+
+class OccasionBucket:
+    """The quotes of one occasion, kept so that the statements a new quote could reach are
+    found without scoring every statement of the occasion.
+
+    A quote's score against a statement is the best over its members of: the share of a
+    common word run (zero without a shared run of the length it needs), the cosine (two direct
+    quotes, or two renderings), or, for reported speech against a direct quote, the mean of a
+    cosine (at most 1) and the share of content words they share (zero without one). So a
+    member can reach `lowest_threshold` only if it shares a word run, or a content word (mixed
+    kinds), or has a cosine that high (same kinds); one matrix product and two inverted indexes
+    find those members, and the other statements of the occasion are skipped unscored, which
+    leaves every decision as scoring them would.
+    """
+
+    #: Rows before the bucket is indexed: scoring a small occasion whole costs less than
+    #: keeping its index.
+    INDEX_FROM = 64
+
+    def __init__(self, dim: int, min_run: int) -> None:
+        self.dim = dim
+        self.min_run = min_run
+        #: the length of the runs indexed: a shared run counts from two words up
+        self.run = max(2, min_run)
+        self.rows: list[tuple[QuoteItem, str]] = []
+        self.sids: set[str] = set()
+        #: statements with members on another occasion too: always candidates (their other
+        #: members are not rows here)
+        self.spanning: set[str] = set()
+        self._indexed = False
+        self._vectors = np.zeros((0, dim), dtype=np.float32)
+        self._direct = np.zeros(0, dtype=bool)
+        self._runs: dict[int, list[int]] = {}
+        #: content words, apart for direct quotes and the rest (only mixed kinds read them)
+        self._content: dict[tuple[bool, str], list[int]] = {}
+        #: rows too short for an indexed run (but two words or more): checked one by one
+        self._short: list[int] = []
+
+    def add(self, item: QuoteItem, sid: str) -> None:
+        """Keep a quote that statement ``sid`` holds."""
+        self.rows.append((item, sid))
+        self.sids.add(sid)
+        if self._indexed:
+            self._index(len(self.rows) - 1)
+        elif len(self.rows) >= self.INDEX_FROM:
+            self._indexed = True
+            for row in range(len(self.rows)):
+                self._index(row)
+
+    def _index(self, row: int) -> None:
+        item = self.rows[row][0]
+        if row >= len(self._vectors):
+            grown = max(2 * len(self._vectors), self.INDEX_FROM)
+            vectors = np.zeros((grown, self.dim), dtype=np.float32)
+            vectors[: len(self._vectors)] = self._vectors
+            direct = np.zeros(grown, dtype=bool)
+            direct[: len(self._direct)] = self._direct
+            self._vectors, self._direct = vectors, direct
+        is_direct = item.kind == "direct"
+        self._vectors[row] = item.vector
+        self._direct[row] = is_direct
+        # Indexed from the text, not the item's cached forms: a stored quote that no new quote
+        # ever scores against keeps no word lists. Runs are keyed by hash: a collision only
+        # adds a candidate, which is then scored.
+        tokens = words(item.text)
+        for i in range(len(tokens) - self.run + 1):
+            self._runs.setdefault(hash(tuple(tokens[i : i + self.run])), []).append(row)
+        if 2 <= len(tokens) < self.run:
+            self._short.append(row)
+        for word in _content(item.text):
+            self._content.setdefault((is_direct, word), []).append(row)
+
+    def reachable(self, item: QuoteItem, floor: float) -> set[str]:
+        """The statements of this occasion that ``item`` might score ``floor`` or more against
+        (a superset: the caller scores them)."""
+        # Below 0.5 a mixed pair reaches the floor on its cosine alone; a short quote's own
+        # words are the run to look for, which any row may hold.
+        if not self._indexed or floor <= 0.5 or 2 <= len(item.words) < self.run:
+            return set(self.sids)
+        n = len(self.rows)
+        direct = item.kind == "direct"
+        found: set[int] = set()
+        if len(item.words) >= 2:
+            for run in item.runs(self.run):
+                found.update(self._runs.get(hash(run), ()))
+            found.update(
+                r for r in self._short if _verbatim(item, self.rows[r][0], self.min_run) > 0
+            )
+        # the cosines as `text_score` takes them one pair at a time, less a margin for the
+        # order of summation in a matrix product
+        cosines = self._vectors[:n] @ item.vector
+        same_kind = self._direct[:n] == direct
+        found.update(np.flatnonzero(same_kind & (cosines >= floor - 1e-4)).tolist())
+        for word in item.content:
+            found.update(self._content.get((not direct, word), ()))
+        return {self.rows[r][1] for r in found} | self.spanning
+
+
 class StatementAligner:
     """Holds the statements of a corpus and adds quotes one at a time.
 
@@ -319,9 +427,12 @@ class StatementAligner:
         # Buckets beside the ANN index: the statements of one occasion (event, else day), so
         # that a fragment whose embedding is far from the whole remark still meets it, and the
         # quotes of one article, for split quotes.
-        self._occasion: dict[str, set[str]] = {}
+        self._occasion: dict[str, OccasionBucket] = {}
+        self._occasions_of: dict[str, set[str]] = {}
         self._article: dict[str, list[QuoteItem]] = {}
         self._index = NeighbourIndex(dim)
+        self._dim = dim
+        self._floor = lowest_threshold(self.model)
 
     def _remember(self, item: QuoteItem, sid: str, relation: str) -> None:
         group = self.statements.get(sid)
@@ -330,7 +441,16 @@ class StatementAligner:
         group.members.append(item)
         group.relations.append(relation)
         self.statement_of[item.quote_id] = sid
-        self._occasion.setdefault(occasion_key(item), set()).add(sid)
+        key = occasion_key(item)
+        bucket = self._occasion.get(key)
+        if bucket is None:
+            bucket = self._occasion[key] = OccasionBucket(self._dim, self.model.min_run_words)
+        bucket.add(item, sid)
+        keys = self._occasions_of.setdefault(sid, set())
+        keys.add(key)
+        if len(keys) > 1:
+            for k in keys:
+                self._occasion[k].spanning.add(sid)
         self._article.setdefault(item.article_id, []).append(item)
         self._index.add(item.quote_id, item.vector)
 
@@ -345,7 +465,10 @@ class StatementAligner:
         """Statements of the quote's nearest neighbours and of its occasion, in id order."""
         nearest = self._index.nearest(item.vector, self.model.neighbours)
         near = {self.statement_of[q] for q in nearest}
-        return sorted(near | self._occasion.get(occasion_key(item), set()))
+        bucket = self._occasion.get(occasion_key(item))
+        if bucket is None:
+            return sorted(near)
+        return sorted(near | bucket.reachable(item, self._floor))
 
     def split_part(self, item: QuoteItem) -> str | None:
         """The statement of the direct quote this one continues across the cue, if any."""

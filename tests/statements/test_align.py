@@ -17,6 +17,7 @@ from parallax.statements.align import (
     _verbatim,
     align,
     containment,
+    occasion_key,
     order_for_alignment,
     statement_id,
 )
@@ -255,3 +256,49 @@ def test_a_statements_speaker_follows_its_members_as_they_are_added() -> None:
     assert group.speaker() == MAYOR
     group.members.extend([_bare("three"), _bare("four")])
     assert group.speaker() == MINISTER
+
+
+class _ScoresEveryStatement(StatementAligner):
+    """The aligner before occasion buckets were indexed: every statement of the occasion is
+    a candidate."""
+
+    def candidates(self, item: QuoteItem) -> list[str]:
+        near = {self.statement_of[q] for q in self._index.nearest(item.vector, 20)}
+        bucket = self._occasion.get(occasion_key(item))
+        return sorted(near | (bucket.sids if bucket else set()))
+
+
+def _crowded_occasion(seed: int, n: int = 240) -> list[QuoteItem]:
+    """One event's quotes, many more than a bucket indexes from: few words (so word runs and
+    content words are shared often), three speakers, every kind, and vectors near two
+    centres (so more quotes pass the cosine thresholds than the 20 nearest neighbours hold)."""
+    rng = np.random.default_rng(seed)
+    vocab = ["peace", "deal", "land", "we", "will", "not", "accept", "the", "talks", "war",
+             "Kyiv", "never"]
+    centres = rng.normal(size=(2, 16))
+    items = []
+    for i in range(n):
+        text = " ".join(rng.choice(vocab, size=int(rng.integers(1, 9))))
+        vector = centres[rng.integers(2)] + rng.normal(scale=0.5, size=16)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        pieces = np.stack([vector, rng.normal(size=16).astype(np.float32)]) / [[1.0], [4.0]]
+        items.append(QuoteItem(
+            quote_id=f"q{i:03d}", article_id=f"a{i // 4}",
+            kind=str(rng.choice(["direct", "direct", "partial", "indirect"])),
+            text=text, speaker=[MINISTER, MAYOR, None][int(rng.integers(3))], event_id="ev_1",
+            day=date(2025, 9, 2), start=200 * (i % 4), vector=vector, outlet=f"o{i % 5}",
+            pieces=pieces.astype(np.float32),
+        ))
+    return order_for_alignment(items)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_an_indexed_occasion_decides_as_scoring_every_statement_would(seed: int) -> None:
+    items = _crowded_occasion(seed)
+    pruned, whole = StatementAligner(dim=16), _ScoresEveryStatement(dim=16)
+    skipped = 0
+    for it in items:
+        skipped += len(whole.candidates(it)) - len(pruned.candidates(it))
+        assert pruned.add(it) == whole.add(it)
+    assert skipped > 0  # the index did leave statements unscored
+    assert len(pruned.statements) > 20
