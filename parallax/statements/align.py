@@ -227,12 +227,12 @@ def _piece_cosine(item: QuoteItem, other: QuoteItem) -> float:
     return float(np.max(other.pieces @ item.vector))
 
 
-def content_overlap(reported: str, quoted: str) -> float:
+def content_overlap(reported: QuoteItem, quoted: QuoteItem) -> float:
     """Share of the reported text's content words (crudely stemmed) that the quote also uses."""
-    mine = _content(reported)
+    mine = reported.content
     if not mine:
         return 0.0
-    return len(mine & _content(quoted)) / len(mine)
+    return len(mine & quoted.content) / len(mine)
 
 
 def _content(text: str) -> set[str]:
@@ -255,9 +255,7 @@ def text_score(a: QuoteItem, b: QuoteItem, model: AlignModel) -> float:
         a, b = b, a
     if b.kind != "direct" and a.kind == "direct":
         cosine = max(float(np.dot(a.vector, b.vector)), _piece_cosine(b, a))
-        mine = b.content
-        overlap = len(mine & a.content) / len(mine) if mine else 0.0
-        return max(verbatim, (cosine + overlap) / 2)
+        return max(verbatim, (cosine + content_overlap(b, a)) / 2)
     return max(verbatim, float(np.dot(a.vector, b.vector)))
 
 
