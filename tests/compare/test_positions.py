@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -15,7 +18,11 @@ from parallax.compare.positions import (
     stances_of,
     topic_key,
 )
+from parallax.ingest import ingest_paths
 from parallax.model import PositionPoint
+from parallax.pipeline import analyze
+from parallax.settings import Settings
+from parallax.store import SQLiteStore
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +127,40 @@ def test_merge_topics_puts_a_word_in_the_first_close_group_in_founding_order() -
         # close to "crossing" (25 degrees) but only seeds gather words: a group of its own
         topic_key("ceasefire"): topic_key("ceasefire"),
     }
+
+
+def test_the_positions_stage_embeds_a_stance_word_once_across_rounds(
+    seeds_dir: Path, settings: Settings, store: SQLiteStore
+) -> None:
+    from parallax.compare.stage import Positions
+    from parallax.nlp.embeddings import load_embedder
+
+    ingest_paths([str(seeds_dir)], store, settings)
+    analyze(store, settings)
+    ids = [a["article_id"] for a in store.list_articles()]
+
+    class Counting:
+        def __init__(self) -> None:
+            self.inner = load_embedder()
+            self.name, self.dim = self.inner.name, self.inner.dim
+            self.words: list[str] = []
+
+        def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+            self.words.extend(texts)
+            return self.inner.encode(texts, batch_size)
+
+    def changes() -> list[Any]:
+        rows = store._query("SELECT * FROM position_changes ORDER BY 1, 2, 3, 4, 5")
+        return [tuple(r) for r in rows]
+
+    before = changes()
+    embedder = Counting()
+    stage = Positions(embedder=embedder)
+    with store.transaction():
+        first = stage(store, ids, settings)
+    assert embedder.words and len(set(embedder.words)) == len(embedder.words)
+    seen = len(embedder.words)
+    with store.transaction():
+        assert stage(store, ids, settings) == first  # a second round over the same actors
+    assert len(embedder.words) == seen  # its words were embedded in the first
+    assert changes() == before  # and the result is what the pipeline stored
