@@ -29,6 +29,7 @@ import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -182,6 +183,23 @@ def words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
 
 
+def needed_run(short: Sequence[str], min_run: int) -> int:
+    """The words a common run needs to count for a text of ``short``'s words (the shorter of
+    two): ``min_run``, or all of the shorter text when it has fewer, and never under two."""
+    return max(2, min(min_run, len(short)))
+
+
+def run_share(short: Sequence[str], long_: Sequence[str], min_run: int) -> float:
+    """Share of ``short``'s words covered by its longest common word run with ``long_``, 0.0
+    when that run is shorter than `needed_run`."""
+    if len(short) < 2:
+        return 0.0
+    match = SequenceMatcher(None, short, long_, autojunk=False).find_longest_match(
+        0, len(short), 0, len(long_)
+    )
+    return match.size / len(short) if match.size >= needed_run(short, min_run) else 0.0
+
+
 def containment(a: str, b: str, min_run: int = 3) -> float:
     """Share of the shorter text's words covered by its longest common word run with the other.
 
@@ -190,15 +208,7 @@ def containment(a: str, b: str, min_run: int = 3) -> float:
     shorter text, when that has fewer words), so that common phrases do not count.
     """
     wa, wb = words(a), words(b)
-    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if not short:
-        return 0.0
-    match = SequenceMatcher(None, short, long_, autojunk=False).find_longest_match(
-        0, len(short), 0, len(long_)
-    )
-    if match.size < min(min_run, len(short)) or match.size < 2:
-        return 0.0
-    return match.size / len(short)
+    return run_share(wa, wb, min_run) if len(wa) <= len(wb) else run_share(wb, wa, min_run)
 
 
 def _verbatim(a: QuoteItem, b: QuoteItem, min_run: int) -> float:
@@ -207,17 +217,11 @@ def _verbatim(a: QuoteItem, b: QuoteItem, min_run: int) -> float:
     The same number, sooner: a common run long enough to count is a shared ``n``-word run, so
     two texts without one score 0.0 before any matching.
     """
-    wa, wb = a.words, b.words
-    short, long_ = (a, b) if len(wa) <= len(wb) else (b, a)
-    n = max(2, min(min_run, len(short.words)))
+    short, long_ = (a, b) if len(a.words) <= len(b.words) else (b, a)
+    n = needed_run(short.words, min_run)
     if len(short.words) < 2 or short.runs(n).isdisjoint(long_.runs(n)):
         return 0.0
-    match = SequenceMatcher(None, short.words, long_.words, autojunk=False).find_longest_match(
-        0, len(short.words), 0, len(long_.words)
-    )
-    if match.size < n:
-        return 0.0
-    return match.size / len(short.words)
+    return run_share(short.words, long_.words, min_run)
 
 
 def _piece_cosine(item: QuoteItem, other: QuoteItem) -> float:
@@ -386,13 +390,13 @@ class OccasionBucket:
         for word in _content(item.text):
             self._content.setdefault((is_direct, word), []).append(row)
 
-    def reachable(self, item: QuoteItem, floor: float) -> set[str]:
+    def reachable(self, item: QuoteItem, floor: float) -> AbstractSet[str]:
         """The statements of this occasion that ``item`` might score ``floor`` or more against
         (a superset: the caller scores them)."""
         # Below 0.5 a mixed pair reaches the floor on its cosine alone; a short quote's own
         # words are the run to look for, which any row may hold.
         if not self._indexed or floor <= 0.5 or 2 <= len(item.words) < self.run:
-            return set(self.sids)
+            return self.sids
         n = len(self.rows)
         direct = item.kind == "direct"
         found: set[int] = set()
