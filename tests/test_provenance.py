@@ -4,11 +4,13 @@ citations, paraphrase, and the incremental and deterministic behaviour of all of
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from datasketch import MinHashLSH  # type: ignore[import-untyped]
 
 from parallax.ingest import ingest_paths
 from parallax.pipeline import Stage, analyze
@@ -23,7 +25,7 @@ from parallax.provenance import (
     wire_credits,
 )
 from parallax.provenance.outlets import outlet_match
-from parallax.provenance.text import sentence_texts
+from parallax.provenance.text import jaccard, sentence_texts, shingles
 from parallax.settings import Settings
 from parallax.store import ProvenanceLink, SQLiteStore
 
@@ -225,6 +227,113 @@ def test_exact_copies_are_duplicates_not_near_duplicates(
     load(tmp_path, store, settings, ["wire_ap", "wire_gazette"])
     analyze(store, settings, stages=[ExactDuplicates(), NearDuplicates()])
     assert named_links(store) == {("wire_gazette", "wire_ap", "duplicate")}
+
+
+def _variants(count: int, seed: int) -> list[dict[str, Any]]:
+    """Articles that are edited copies of three base texts, with 0 to 40 of their 150 words
+    replaced: Jaccard of their shingle sets from 1.0 down to under 0.1, so that some pairs are
+    LSH candidates and some not, some above the 0.8 threshold and some below."""
+    rng = random.Random(seed)
+    vocabulary = [f"w{i}" for i in range(400)]
+    bases = [[rng.choice(vocabulary) for _ in range(150)] for _ in range(3)]
+    records = []
+    for n in range(count):
+        text = list(bases[n % 3])
+        for _ in range(rng.choice((0, 0, 1, 1, 2, 3, 4, 6, 9, 14, 25, 40))):
+            text[rng.randrange(len(text))] = rng.choice(vocabulary)
+        records.append(
+            {
+                "title": f"Variant {n}",
+                "text": " ".join(text) + ".",
+                "outlet": f"Outlet {n % 7}",
+                "published_at": f"2024-07-{1 + n % 28:02d}T12:00:00Z",
+                "url": f"https://example.org/v{n}",
+            }
+        )
+    return records
+
+
+def _whole_corpus_pairs(store: SQLiteStore, stage: NearDuplicates) -> set[tuple[str, str]]:
+    """The near-duplicate pairs of one datasketch LSH index over every stored article: what the
+    stored bands must find, round after round."""
+    lsh = MinHashLSH(threshold=0.5, num_perm=stage.sketcher.num_perm)
+    sets, digests = {}, {}
+    for article in store.iter_articles():
+        ids = shingles(article.body, stage.shingle_size)
+        if ids.size >= stage.min_shingles:
+            sets[article.article_id], digests[article.article_id] = ids, article.content_hash
+            lsh.insert(article.article_id, stage.sketcher.sketch(ids))
+    found = set()
+    for aid, ids in sets.items():
+        for other in lsh.query(stage.sketcher.sketch(ids)):
+            if (
+                other != aid
+                and digests[other] != digests[aid]
+                and jaccard(ids, sets[other]) >= stage.threshold
+            ):
+                found.add((min(aid, other), max(aid, other)))
+    return found
+
+
+def _near_pairs(store: SQLiteStore) -> set[tuple[str, str]]:
+    return {
+        (min(lk.article_id, lk.source_article_id), max(lk.article_id, lk.source_article_id))
+        for lk in store.provenance()
+        if lk.kind == "near-duplicate"
+    }
+
+
+def test_stored_bands_find_what_one_lsh_over_the_whole_corpus_finds(
+    tmp_path: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    records = _variants(90, seed=3)
+    stage = NearDuplicates()
+    for part, chunk in enumerate((records[:40], records[40:41], records[41:])):
+        path = tmp_path / f"part{part}.jsonl"
+        path.write_text("\n".join(json.dumps(r) for r in chunk) + "\n", encoding="utf-8")
+        ingest_paths([str(path)], store, settings)
+        analyze(store, settings, stages=[ExactDuplicates(), stage], round_size=16)
+        expected = _whole_corpus_pairs(store, stage)
+        assert _near_pairs(store) == expected
+    # the corpus has pairs on both sides of the threshold and of the LSH's reach
+    assert 30 < len(expected) < 90 * 89 // 2 / 3
+
+
+def test_a_round_reads_only_its_articles_and_their_candidates(
+    tmp_path: Path, store: SQLiteStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = _variants(60, seed=5)
+    path = tmp_path / "first.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    ingest_paths([str(path)], store, settings)
+    analyze(store, settings, stages=[ExactDuplicates(), NearDuplicates()])
+    # one more article, unlike every stored one: it has no candidates
+    load(tmp_path, store, settings, ["tennis"])
+    read: list[str] = []
+    bodies = store.article_bodies
+
+    def counted(article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        read.extend(article_ids)
+        return bodies(article_ids)
+
+    monkeypatch.setattr(store, "article_bodies", counted)
+    monkeypatch.setattr(store, "iter_articles", None)  # a scan of the corpus would fail
+    monkeypatch.setattr(store, "get_article", None)
+    analyze(store, settings, stages=[NearDuplicates()])
+    assert read == [ids_by_name(store)["tennis"]]
+
+
+def test_articles_analysed_before_bands_were_kept_get_them(
+    tmp_path: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    load(tmp_path, store, settings, ["bridge", "tennis", "phone"], tag="first")
+    analyze(store, settings, stages=[ExactDuplicates(), NearDuplicates()])
+    with store.transaction():
+        store._execute("DELETE FROM article_bands")  # as a store migrated from schema 9
+    load(tmp_path, store, settings, ["bridge_copy"], tag="second")
+    analyze(store, settings, stages=[ExactDuplicates(), NearDuplicates()])
+    assert named_links(store) == {("bridge_copy", "bridge", "near-duplicate")}
+    assert store.unbanded_article_ids(NearDuplicates().bands.scheme) == []
 
 
 # -- syndication -------------------------------------------------------------------------------

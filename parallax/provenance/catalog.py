@@ -114,3 +114,11 @@ def days_apart(a: datetime | None, b: datetime | None) -> float | None:
     if a is None or b is None:
         return None
     return (a - b).total_seconds() / 86400.0
+
+
+def body_of(store: Store, aid: str, bodies: dict[str, str]) -> str:
+    """An article's body through ``bodies`` (read from the store once; "" when missing)."""
+    if aid not in bodies:
+        found = store.article_bodies([aid]).get(aid)
+        bodies[aid] = found[1] if found is not None else ""
+    return bodies[aid]

@@ -17,7 +17,7 @@ from datetime import timedelta
 import numpy as np
 
 from parallax.nlp.embeddings import Embedder
-from parallax.provenance.catalog import Catalog, days_apart
+from parallax.provenance.catalog import Catalog, body_of, days_apart
 from parallax.provenance.outlets import canonical_outlet, looks_like_outlet, outlet_match
 from parallax.provenance.text import lead, sentences, word_set
 from parallax.provenance.vectors import LeadSource, TextVectors
@@ -257,10 +257,10 @@ class Citations:
         bodies: dict[str, str] = {}
 
         def read(aid: str) -> None:
-            article = store.get_article(aid)
-            if article is not None:
-                bodies[aid] = article.body
-                citing[aid] = extract_citations(article.body, known)
+            found = store.article_bodies([aid]).get(aid)
+            if found is not None:
+                bodies[aid] = found[1]
+                citing[aid] = extract_citations(found[1], known)
 
         for aid in new:
             read(aid)
@@ -288,17 +288,18 @@ class Citations:
         if not pending:
             return [], set()
         contexts: dict[tuple[str, int], str] = {}
-        leads: dict[str, str] = {}
-        for aid, cite, cand, _ in pending:
+        for aid, cite, _, _ in pending:
             title = catalog[aid].title or ""
             contexts[(aid, cite.start)] = f"{title} {_sentence_at(bodies[aid], cite.start)}"
-            if cand not in leads:
-                article = store.get_article(cand)
-                leads[cand] = lead(catalog[cand].title, article.body if article else "")
         context_keys = sorted(contexts)
         cv = self.vectors.encode([contexts[k] for k in context_keys])
         crow = {k: i for i, k in enumerate(context_keys)}
-        lv = self.vectors.leads(store, leads, self.lead_vectors)
+
+        def lead_of(aid: str) -> str:
+            return lead(catalog[aid].title, body_of(store, aid, bodies))
+
+        # a candidate's body is read only when the store has no lead vector of it
+        lv = self.vectors.leads(store, {c for _, _, c, _ in pending}, lead_of, self.lead_vectors)
         best: dict[tuple[str, str], tuple[float, int, int]] = {}
         linked: set[tuple[str, str]] = set()
         span = max(0.8 - self.min_relevance, 1e-6)

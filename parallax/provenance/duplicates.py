@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import hashlib
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH  # type: ignore[import-untyped]
 
-from parallax.model import Article
 from parallax.provenance.catalog import Catalog, order_key
 from parallax.provenance.text import Shingles, jaccard, shingles
 from parallax.settings import Settings
@@ -78,27 +79,64 @@ class Sketcher:
         return m
 
 
-def _new_articles(store: Store, article_ids: Sequence[str]) -> Iterator[Article]:
-    for aid in sorted(set(article_ids)):
-        article = store.get_article(aid)
-        if article is not None:
-            yield article
+class Bands:
+    """LSH banding of MinHash signatures: two signatures that agree on every value of one band
+    are candidates. The band count and width are datasketch's `MinHashLSH` choice for the
+    threshold, so the candidates are those its index would give.
+
+    Keys are stable across processes (blake2b of the band's values), unlike Python's ``hash``,
+    because they are stored.
+    """
+
+    def __init__(self, sketcher: Sketcher, threshold: float, shingle_size: int) -> None:
+        lsh = MinHashLSH(threshold=threshold, num_perm=sketcher.num_perm)
+        self.count = int(lsh.b)
+        self.width = int(lsh.r)
+        #: names the signature and the banding: stored keys of another scheme are not read
+        self.scheme = (
+            f"minhash-{sketcher.num_perm}-{sketcher.seed}-w{shingle_size}-{self.count}x{self.width}"
+        )
+
+    def keys(self, sketch: MinHash) -> list[tuple[int, int]]:
+        """``(band, key)`` of each band of a signature."""
+        values = np.asarray(sketch.hashvalues, dtype=np.uint64)
+        return [
+            (
+                band,
+                int.from_bytes(
+                    hashlib.blake2b(
+                        values[band * self.width : (band + 1) * self.width].tobytes(),
+                        digest_size=8,
+                    ).digest(),
+                    "little",
+                    signed=True,
+                ),
+            )
+            for band in range(self.count)
+        ]
+
+
+#: The band row that marks an article too short to sketch (no band has a negative number).
+NO_BANDS = (-1, 0)
 
 
 class NearDuplicates:
     """Pipeline stage: link articles whose bodies share most of their word 5-shingles.
 
-    The new articles go into a MinHash LSH index; every stored article is then read once, in
-    batches, and looked up in it, so memory grows with the new articles only. Candidates are
-    confirmed by exact Jaccard on the shingle sets. Cost per run: reading and hashing every stored
-    body once (linear in the corpus: about 2 ms an article on a small CPU, 10-13 s for 5,000)
-    plus the lookups; persisting signatures or LSH band keys in the store would leave only the
-    new articles to hash.
+    Each article's MinHash signature is cut into LSH bands whose keys are kept in the store
+    (`Bands`, the ``article_bands`` table): a round hashes its new articles only, finds the
+    stored and new articles sharing a band with each by lookup, and confirms them by exact
+    Jaccard on the shingle sets (re-read from the candidates' bodies). So a round costs what its
+    articles and their candidates cost, not the corpus. Articles analysed before the table
+    existed get their bands on the first round that finds them missing.
     """
 
     name = "near-duplicates"
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("provenance.near-duplicate",)
+
+    #: Articles hashed per read when bands are filled in for stored articles.
+    BATCH = 256
 
     def __init__(
         self,
@@ -110,47 +148,78 @@ class NearDuplicates:
         min_shingles: int = 10,
     ) -> None:
         self.threshold = threshold
-        self.lsh_threshold = lsh_threshold
         self.sketcher = Sketcher(num_perm, seed)
+        self.bands = Bands(self.sketcher, lsh_threshold, shingle_size)
         self.shingle_size = shingle_size
         # Very short texts share a few shingles by chance; exact copies of them are still
         # caught by the exact-duplicate stage.
         self.min_shingles = min_shingles
 
+    def _shingles(self, body: str) -> Shingles | None:
+        ids = shingles(body, self.shingle_size)
+        return ids if ids.size >= self.min_shingles else None
+
+    def _band(
+        self,
+        store: Store,
+        article_ids: Sequence[str],
+        kept: dict[str, tuple[str, Shingles]] | None = None,
+    ) -> dict[str, list[tuple[int, int]]]:
+        """Store the bands of the given articles; the keys of each that has bands (and its
+        content hash and shingles in ``kept``, when given)."""
+        keys: dict[str, list[tuple[int, int]]] = {}
+        for start in range(0, len(article_ids), self.BATCH):
+            rows: list[tuple[str, int, int]] = []
+            batch = store.article_bodies(article_ids[start : start + self.BATCH])
+            for aid, (digest, body) in batch.items():
+                ids = self._shingles(body)
+                found = [NO_BANDS] if ids is None else self.bands.keys(self.sketcher.sketch(ids))
+                rows.extend((aid, band, key) for band, key in found)
+                if ids is not None:
+                    keys[aid] = found
+                    if kept is not None:
+                        kept[aid] = (digest, ids)
+            store.save_bands(self.bands.scheme, rows)
+        return keys
+
     def pairs(self, store: Store, article_ids: Sequence[str]) -> dict[tuple[str, str], float]:
         """Jaccard of every near-duplicate pair with at least one new article, keyed by the
         sorted id pair (identical bodies left out: those are exact duplicates)."""
-        lsh = MinHashLSH(threshold=self.lsh_threshold, num_perm=self.sketcher.num_perm)
-        sets: dict[str, Shingles] = {}
-        sketches: dict[str, MinHash] = {}
-        hashes: dict[str, str] = {}
-        for article in _new_articles(store, article_ids):
-            ids = shingles(article.body, self.shingle_size)
-            if ids.size < self.min_shingles:
-                continue
-            sets[article.article_id] = ids
-            sketches[article.article_id] = self.sketcher.sketch(ids)
-            hashes[article.article_id] = article.content_hash
-            lsh.insert(article.article_id, sketches[article.article_id])
+        new = sorted(set(article_ids))
+        # stored articles without bands first (a store from before bands were kept), so that
+        # the new articles meet them
+        is_new = set(new)
+        unbanded = store.unbanded_article_ids(self.bands.scheme)
+        self._band(store, [a for a in unbanded if a not in is_new])
+        own: dict[str, tuple[str, Shingles]] = {}
+        keys = self._band(store, new, own)
         found: dict[tuple[str, str], float] = {}
-        if not sets:
-            return found
-        for article in store.iter_articles():
-            aid = article.article_id
-            if aid in sets:
-                ids, sketch = sets[aid], sketches[aid]
-            else:
-                ids = shingles(article.body, self.shingle_size)
-                if ids.size < self.min_shingles:
-                    continue
-                sketch = self.sketcher.sketch(ids)
-            for other in sorted(lsh.query(sketch)):
+        texts: dict[str, tuple[str, Shingles | None]] = dict(own)
+
+        def text(aid: str) -> tuple[str, Shingles | None]:
+            if aid not in texts:
+                for other, (digest, body) in store.article_bodies([aid]).items():
+                    texts[other] = (digest, self._shingles(body))
+            return texts[aid]
+
+        seen: set[tuple[str, str]] = set()
+        for aid in new:
+            if aid not in keys:
+                continue
+            digest, ids = text(aid)
+            for other in sorted(store.articles_sharing_bands(self.bands.scheme, keys[aid])):
                 pair = (aid, other) if aid < other else (other, aid)
-                if other == aid or pair in found or hashes[other] == article.content_hash:
+                if other == aid or pair in seen:
                     continue
-                score = jaccard(ids, sets[other])
+                seen.add(pair)
+                other_digest, other_ids = text(other)
+                if ids is None or other_ids is None or other_digest == digest:
+                    continue
+                score = jaccard(ids, other_ids)
                 if score >= self.threshold:
                     found[pair] = score
+            # a new article's shingles are not needed once its own candidates are checked
+            texts.pop(aid, None)
         return found
 
     def __call__(

@@ -19,7 +19,7 @@ from datetime import timedelta
 import numpy as np
 
 from parallax.nlp.embeddings import Embedder, Vectors
-from parallax.provenance.catalog import Catalog, days_apart
+from parallax.provenance.catalog import Catalog, body_of, days_apart
 from parallax.provenance.duplicates import COPY_KINDS
 from parallax.provenance.text import lead, mostly_quote, sentence_texts, words
 from parallax.provenance.vectors import LeadSource, TextVectors
@@ -40,11 +40,11 @@ def _same_outlet(catalog: Catalog, a: str, b: str) -> bool:
 class Paraphrase:
     """Pipeline stage: link rewrites to the article they were rewritten from.
 
-    Cost: the leads of the new articles and of the stored articles published within
-    ``window_days`` of them (plus every undated one) are embedded each run, and compared by one
-    matrix product (brute force: fine to about ten thousand articles in the window; an ANN index
-    or stored lead vectors would take over beyond that). Sentences are embedded only for the
-    candidate pairs.
+    Cost: the lead vectors of the new articles and of the stored articles published within
+    ``window_days`` of them (plus every undated one) are read (from ``lead_vectors``, the ones
+    the nlp stage stored; embedded only where missing) and compared by one matrix product
+    (brute force: fine to about ten thousand articles in the window; an ANN index would take
+    over beyond that). Bodies are read and sentences embedded only for the candidate pairs.
     """
 
     name = "paraphrase"
@@ -95,12 +95,12 @@ class Paraphrase:
         """Pairs (sorted ids) with close leads, with the bodies that were read."""
         pool = self.pool(catalog, new)
         bodies: dict[str, str] = {}
-        for aid in pool:
-            article = store.get_article(aid)
-            bodies[aid] = article.body if article is not None else ""
-        found = self.vectors.leads(
-            store, {a: lead(catalog[a].title, bodies[a]) for a in pool}, self.lead_vectors
-        )
+
+        def lead_of(aid: str) -> str:
+            return lead(catalog[aid].title, body_of(store, aid, bodies))
+
+        # bodies are read only for leads the store has no vector of, and for the pairs found
+        found = self.vectors.leads(store, pool, lead_of, self.lead_vectors)
         vectors = np.stack([found[a] for a in pool])
         row = {a: i for i, a in enumerate(pool)}
         pairs: set[tuple[str, str]] = set()
@@ -115,6 +115,9 @@ class Paraphrase:
                 if gap is not None and abs(gap) > self.window_days:
                     continue
                 pairs.add((a, b) if a < b else (b, a))
+        for pair in pairs:
+            for aid in pair:
+                body_of(store, aid, bodies)
         return sorted(pairs), bodies
 
     def _usable(self, body: str) -> list[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -62,14 +62,15 @@ class TextVectors:
     def leads(
         self,
         store: Store,
-        texts: Mapping[str, str],
+        ids: Iterable[str],
+        text_of: Callable[[str], str],
         source: LeadSource | None = None,
     ) -> dict[str, npt.NDArray[np.float32]]:
         """Lead vectors by article id: from ``source`` where it has them, else embedded from
-        ``texts`` (article id -> lead text)."""
-        ids = sorted(texts)
-        given = dict(source(store, ids)) if source is not None else {}
-        todo = [a for a in ids if a not in given]
-        computed = self.encode([texts[a] for a in todo])
+        ``text_of(article_id)``, which is asked only for those (it may read the body)."""
+        ordered = sorted(set(ids))
+        given = dict(source(store, ordered)) if source is not None else {}
+        todo = [a for a in ordered if a not in given]
+        computed = self.encode([text_of(a) for a in todo])
         given.update({a: computed[i] for i, a in enumerate(todo)})
         return given

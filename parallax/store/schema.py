@@ -315,6 +315,20 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX statements_seq ON statements (seq);
     CREATE INDEX statement_members_seq ON statement_members (seq);
     """,
+    # 10: the LSH band keys of each article's MinHash signature (near duplicates), so that a
+    # round hashes only its new articles and finds their candidates by lookup, instead of
+    # reading and hashing every stored body. ``scheme`` names the signature and banding; band
+    # -1 marks an article too short to have bands.
+    """
+    CREATE TABLE article_bands (
+        scheme      TEXT NOT NULL,
+        band        INTEGER NOT NULL,
+        key         INTEGER NOT NULL,
+        article_id  TEXT NOT NULL,
+        PRIMARY KEY (scheme, band, key, article_id)
+    );
+    CREATE INDEX article_bands_article ON article_bands (article_id, scheme);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

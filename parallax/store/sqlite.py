@@ -517,6 +517,53 @@ class SQLiteStore(
             for r in rows
         ]
 
+    # -- near-duplicate bands ----------------------------------------------------------------
+
+    def save_bands(self, scheme: str, rows: Iterable[tuple[str, int, int]]) -> None:
+        """Keep ``(article_id, band, key)`` rows of one banding scheme (repeats are ignored)."""
+        self._executemany(
+            "INSERT OR IGNORE INTO article_bands (scheme, band, key, article_id) "
+            "VALUES (?, ?, ?, ?)",
+            [(scheme, band, key, aid) for aid, band, key in rows],
+        )
+
+    def articles_sharing_bands(self, scheme: str, keys: Iterable[tuple[int, int]]) -> set[str]:
+        """Ids of the articles with at least one of the ``(band, key)`` pairs."""
+        found: set[str] = set()
+        for band, key in keys:
+            found.update(
+                r[0]
+                for r in self._query(
+                    "SELECT article_id FROM article_bands WHERE scheme = ? AND band = ? "
+                    "AND key = ?",
+                    (scheme, band, key),
+                )
+            )
+        return found
+
+    def unbanded_article_ids(self, scheme: str) -> list[str]:
+        """Analysed articles without bands of ``scheme`` (stored before it existed), by id."""
+        return [
+            r[0]
+            for r in self._query(
+                "SELECT a.article_id FROM articles a WHERE a.analyzed_at IS NOT NULL "
+                "AND NOT EXISTS (SELECT 1 FROM article_bands b WHERE b.article_id = a.article_id "
+                "AND b.scheme = ?) ORDER BY a.article_id",
+                (scheme,),
+            )
+        ]
+
+    def article_bodies(self, article_ids: Iterable[str]) -> dict[str, tuple[str, str]]:
+        """``(content_hash, body)`` of the given articles that exist."""
+        found: dict[str, tuple[str, str]] = {}
+        for aid in article_ids:
+            rows = self._query(
+                "SELECT content_hash, body FROM articles WHERE article_id = ?", (aid,)
+            )
+            if rows:
+                found[aid] = (rows[0][0], rows[0][1])
+        return found
+
     # -- runs ------------------------------------------------------------------------------
 
     def start_run(self, command: str) -> int:

@@ -8,7 +8,8 @@ quotes' articles, so they can never disagree with the members.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -17,6 +18,15 @@ from parallax.entities import entity_id, entity_key
 from parallax.model import Article, Quote, Span, Speaker
 from parallax.nlp.embeddings import Vectors
 from parallax.store.queries import Queries
+
+#: A stored statement member with what the aligner needs of it (`aligned_quotes`).
+_ALIGNED = (
+    "SELECT q.quote_id, q.article_id, q.kind, q.start, q.end, q.text, q.speaker_entity_id, "
+    "q.vector, m.statement_id, m.relation, m.seq, a.published_at, a.outlet_key, e.event_id "
+    "FROM statement_members m JOIN quotes q ON q.quote_id = m.quote_id "
+    "JOIN articles a ON a.article_id = q.article_id "
+    "LEFT JOIN event_members e ON e.article_id = q.article_id "
+)
 
 _QUOTE_COLUMNS = (
     "quote_id, article_id, kind, start, end, text, source_start, source_end, speaker_name, "
@@ -204,16 +214,90 @@ class StatementQueries(Queries):
 
     def aligned_quotes(self, model: str) -> list[dict[str, Any]]:
         """Every quote already in a statement, with its vector and occasion, in decision order."""
+        rows = self._query(_ALIGNED + "WHERE q.model = ? ORDER BY m.seq, m.quote_id", (model,))
+        return [dict(r) for r in rows]
+
+    def aligned_quotes_of_statements(
+        self, model: str, statement_ids: Iterable[str]
+    ) -> list[dict[str, Any]]:
+        """The members of these statements as `aligned_quotes` gives them, in decision order."""
+        ids = sorted(set(statement_ids))
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.extend(
+                dict(r)
+                for r in self._query(
+                    _ALIGNED + f"WHERE q.model = ? AND m.statement_id IN "
+                    f"({', '.join('?' * len(chunk))})",
+                    (model, *chunk),
+                )
+            )
+        return sorted(found, key=lambda r: (r["seq"], r["quote_id"]))
+
+    def statements_on(
+        self,
+        model: str,
+        *,
+        event_id: str | None = None,
+        day: date | None = None,
+        article_id: str | None = None,
+    ) -> set[str]:
+        """Statements with a member quoted on one occasion: in the event, else (articles in no
+        event) published on the day, else (neither) in the article. A superset for a day or an
+        article: the caller checks each member's occasion."""
+        if event_id is not None:
+            where, params = "e.event_id = ?", [event_id]
+        elif day is not None:
+            where = "e.event_id IS NULL AND a.published_at >= ? AND a.published_at < ?"
+            params = [day.isoformat(), (day + timedelta(days=1)).isoformat()]
+        elif article_id is not None:
+            where, params = "e.event_id IS NULL AND q.article_id = ?", [article_id]
+        else:
+            raise ValueError("an occasion needs an event, a day or an article")
         rows = self._query(
-            "SELECT q.quote_id, q.article_id, q.kind, q.start, q.end, q.text, q.speaker_entity_id, "
-            "q.vector, m.statement_id, m.relation, a.published_at, a.outlet_key, e.event_id "
-            "FROM statement_members m JOIN quotes q ON q.quote_id = m.quote_id "
+            "SELECT DISTINCT m.statement_id FROM statement_members m "
+            "JOIN quotes q ON q.quote_id = m.quote_id "
             "JOIN articles a ON a.article_id = q.article_id "
             "LEFT JOIN event_members e ON e.article_id = q.article_id "
-            "WHERE q.model = ? ORDER BY m.seq, m.quote_id",
-            (model,),
+            f"WHERE q.model = ? AND {where}",
+            (model, *params),
         )
-        return [dict(r) for r in rows]
+        return {r[0] for r in rows}
+
+    def statement_ids_of_quotes(self, quote_ids: Iterable[str]) -> dict[str, str]:
+        """The statement each of these quotes belongs to (quotes in none left out)."""
+        ids = sorted(set(quote_ids))
+        found: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found.update(
+                (r[0], r[1])
+                for r in self._query(
+                    "SELECT quote_id, statement_id FROM statement_members WHERE quote_id IN "
+                    f"({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            )
+        return found
+
+    def aligned_vectors(self, model: str, batch: int = 2000) -> Iterator[tuple[str, bytes]]:
+        """``(quote_id, vector)`` of every quote in a statement, in decision order, read a
+        batch at a time (the nearest-neighbour index is rebuilt from them)."""
+        after: tuple[int, str] = (-1, "")
+        while True:
+            rows = self._query(
+                "SELECT m.seq, m.quote_id, q.vector FROM statement_members m "
+                "JOIN quotes q ON q.quote_id = m.quote_id "
+                "WHERE q.model = ? AND (m.seq > ? OR (m.seq = ? AND m.quote_id > ?)) "
+                "ORDER BY m.seq, m.quote_id LIMIT ?",
+                (model, after[0], after[0], after[1], batch),
+            )
+            for r in rows:
+                yield r[1], bytes(r[2])
+            if len(rows) < batch:
+                return
+            after = (int(rows[-1][0]), str(rows[-1][1]))
 
     def add_statement_member(
         self, quote_id: str, statement_id: str, relation: str, score: float, seq: int

@@ -182,3 +182,28 @@ def test_provenance_links_are_upserted(store: SQLiteStore) -> None:
         store.add_provenance([ProvenanceLink(b.article_id, a.article_id, "duplicate", 1.0)])
     assert store.provenance() == [ProvenanceLink(b.article_id, a.article_id, "duplicate", 1.0)]
     assert store.provenance(a.article_id) == store.provenance(b.article_id)
+
+
+def test_band_keys_round_trip_and_find_the_articles_sharing_them(store: SQLiteStore) -> None:
+    a, b, c = (make_article(f"body {n}", "A") for n in "abc")
+    low, high = -(2**63), 2**63 - 1  # keys are signed 64-bit hashes: both ends must survive
+    with store.transaction():
+        for article in (a, b, c):
+            store.add_article(article)
+        store.save_bands("s1", [(a.article_id, 0, low), (a.article_id, 1, 7)])
+        store.save_bands("s1", [(b.article_id, 0, 5), (b.article_id, 1, 7)])
+        store.save_bands("s1", [(a.article_id, 0, low)])  # again: ignored
+        store.save_bands("s2", [(c.article_id, 0, high)])
+        store.save_bands("s1", [(c.article_id, -1, 0)])  # c: too short, no bands
+        store.mark_analyzed([a.article_id, c.article_id])
+    assert store.articles_sharing_bands("s1", [(0, low)]) == {a.article_id}
+    assert store.articles_sharing_bands("s1", [(1, 7), (0, 5)]) == {a.article_id, b.article_id}
+    assert store.articles_sharing_bands("s1", [(0, 7)]) == set()  # same key, other band
+    assert store.articles_sharing_bands("s2", [(0, high)]) == {c.article_id}
+    assert store.articles_sharing_bands("s2", [(1, 7)]) == set()  # other scheme
+    # b is not analysed yet (its round will band it); a and c have s1 rows, none has s2 but c
+    assert store.unbanded_article_ids("s1") == []
+    assert store.unbanded_article_ids("s2") == [a.article_id]
+    assert store.article_bodies([b.article_id, "missing"]) == {
+        b.article_id: (b.content_hash, b.body)
+    }
