@@ -1,7 +1,8 @@
 """The analysis pipeline: an ordered list of stages run over the articles that are new.
 
 A stage is any object with a ``name``, the data it ``requires``, the data it ``assigns`` and a
-call ``stage(store, article_ids, settings) -> stats``. `check_order` refuses a list in which a
+call ``stage(store, article_ids, settings) -> stats``; it may also have ``committed(store)``,
+called after each round commits. `check_order` refuses a list in which a
 stage needs something no earlier stage provides.
 
 A run goes through the new articles in *rounds* of at most `ROUND` articles (in id order): every
@@ -142,6 +143,12 @@ def analyze(
         for start in range(0, len(ids), round_size):
             batch = ids[start : start + round_size]
             _run_stages(store, settings, stages, batch, report, on_stage)
+            for stage in stages:
+                # a stage that keeps something outside the store (an index file) writes it
+                # only for what the store now holds
+                committed = getattr(stage, "committed", None)
+                if committed is not None:
+                    committed(store)
             done += len(batch)
             if on_round is not None:
                 on_round(done, len(ids))

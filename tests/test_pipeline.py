@@ -164,40 +164,57 @@ def test_events_and_statements_go_on_from_the_last_round_exactly_as_if_reloaded(
 
     loads: list[str] = []
     real_aligner, real_clusterer = statements_stage.load_aligner, events_stage.load_clusterer
+    real_index = statements_stage.load_quote_index
 
-    def aligner(*args: object) -> object:
+    def index(*args: object) -> object:
         loads.append("aligner")
-        return real_aligner(*args)  # type: ignore[arg-type]
+        return real_index(*args)  # type: ignore[arg-type]
 
     def clusterer(*args: object) -> object:
         loads.append("clusterer")
         return real_clusterer(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(statements_stage, "load_aligner", aligner)
+    monkeypatch.setattr(statements_stage, "load_quote_index", index)
     monkeypatch.setattr(events_stage, "load_clusterer", clusterer)
     exports = []
-    for reload_each_round in (False, True):
-        settings = Settings(db=str(tmp_path / f"{reload_each_round}.db"))
+    for variant in ("kept", "replayed", "index from files"):
+        settings = Settings(db=str(tmp_path / f"{variant}.db"))
         stages = default_stages()
-        if reload_each_round:
-            for stage in stages:
-                if isinstance(stage, statements_stage.Statements):
+        for stage in stages:
+            if isinstance(stage, statements_stage.Statements):
+                # "kept": the aligner goes on from the last round's index and reads the
+                # statements each round meets from the store (it holds none over a round)
+                stage.hold = 0
+                if variant == "replayed":
+                    # every stored decision replayed into an aligner that holds them all
                     stage._aligner = (  # type: ignore[method-assign]
                         lambda store, embedder, s=stage: real_aligner(store, s.model, embedder)
                     )
-                if isinstance(stage, events_stage.Events):
-                    stage._clusterer = (  # type: ignore[method-assign]
-                        lambda store, s=stage: real_clusterer(store, s.model)
+                if variant == "index from files":
+                    # a new aligner each round, on the index the last round saved
+                    stage._aligner = (  # type: ignore[method-assign]
+                        lambda store, embedder, s=stage: statements_stage.StatementAligner(
+                            s.model,
+                            dim=embedder.dim,
+                            source=statements_stage.StoreQuotes(store, embedder),
+                            index=statements_stage.load_quote_index(store, embedder),
+                        )
                     )
+            if isinstance(stage, events_stage.Events) and variant == "replayed":
+                stage._clusterer = (  # type: ignore[method-assign]
+                    lambda store, s=stage: real_clusterer(store, s.model)
+                )
         with SQLiteStore(settings.db) as store:
             ingest_paths([str(seeds_dir)], store, settings)
             loads.clear()
             analyze(store, settings, stages=stages, round_size=2)
-            if not reload_each_round:
+            if variant == "kept":
                 # rounds 2 and 3 went on from round 1's clusterer and aligner
                 assert sorted(loads) == ["aligner", "clusterer"]
-            out = tmp_path / f"export-{reload_each_round}"
+            if variant == "index from files":
+                assert loads.count("aligner") == 3
+            out = tmp_path / f"export-{variant}"
             export(store, out)
             exports.append({p.name: p.read_bytes() for p in out.iterdir()})
-    assert exports[0] == exports[1]
+    assert exports[0] == exports[1] == exports[2]
     assert exports[0]["statements.jsonl"].strip() and exports[0]["events.jsonl"].strip()

@@ -6,6 +6,8 @@ thread so that the same inputs in the same order give the same neighbours (deter
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from parallax.nlp.embeddings import Vectors
 
 
@@ -15,6 +17,7 @@ class NeighbourIndex:
     def __init__(self, dim: int = 384) -> None:
         from usearch.index import Index
 
+        self.dim = dim
         self._keys: list[str] = []
         self._index = Index(
             ndim=dim,
@@ -39,3 +42,24 @@ class NeighbourIndex:
             return []
         found = self._index.search(vector, min(k, len(self._keys)), threads=1)
         return [self._keys[int(key)] for key in found.keys]
+
+    def save(self, folder: Path) -> None:
+        """Write the index and its keys to ``folder``, each file replaced whole (the caller
+        records what they hold once both are written)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        graph, keys = folder / "index.usearch", folder / "keys.txt"
+        self._index.save(str(graph.with_suffix(".tmp")))
+        keys.with_suffix(".tmp").write_text("\n".join(self._keys), encoding="utf-8")
+        graph.with_suffix(".tmp").replace(graph)
+        keys.with_suffix(".tmp").replace(keys)
+
+    @classmethod
+    def load(cls, folder: Path, dim: int) -> NeighbourIndex:
+        """An index `save` wrote: the same graph, so searches give what the saved one gave."""
+        index = cls(dim)
+        index._index.load(str(folder / "index.usearch"))
+        text = (folder / "keys.txt").read_text(encoding="utf-8")
+        index._keys = text.split("\n") if text else []
+        if len(index._index) != len(index._keys):
+            raise ValueError(f"{folder}: {len(index._index)} vectors but {len(index._keys)} keys")
+        return index

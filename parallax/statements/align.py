@@ -33,6 +33,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from typing import Protocol
 
 import numpy as np
 
@@ -416,13 +417,46 @@ class OccasionBucket:
         return {self.rows[r][1] for r in found} | self.spanning
 
 
+class QuoteSource(Protocol):
+    """Where an aligner that does not hold the corpus reads the decided statements it needs
+    (the store: `parallax.statements.stage.StoreQuotes`)."""
+
+    def members(self, statement_ids: Iterable[str]) -> list[tuple[QuoteItem, str, str]]:
+        """``(item, statement_id, relation)`` of every member of these statements, in
+        decision order."""
+        ...
+
+    def on_occasion(self, key: str) -> set[str]:
+        """Statements with a member on the occasion `occasion_key` names (a superset will
+        do: members are checked)."""
+        ...
+
+    def in_article(self, article_id: str) -> set[str]:
+        """Statements with a member quoted in the article."""
+        ...
+
+    def statement_of(self, quote_ids: Iterable[str]) -> dict[str, str]:
+        """The statement of each decided quote."""
+        ...
+
+
 class StatementAligner:
     """Holds the statements of a corpus and adds quotes one at a time.
 
     `fit` replays stored memberships without re-deciding them; `add` decides for a new quote.
+    Given a `QuoteSource` and the nearest-neighbour index of every decided quote instead, it
+    holds only the statements its quotes meet, read when first needed, and `forget` drops
+    them: memory follows a round's neighbourhood, not the corpus, and every decision is the
+    one the replayed aligner makes (the statements read are the ones it would hold).
     """
 
-    def __init__(self, model: AlignModel | None = None, dim: int = 384) -> None:
+    def __init__(
+        self,
+        model: AlignModel | None = None,
+        dim: int = 384,
+        source: QuoteSource | None = None,
+        index: NeighbourIndex | None = None,
+    ) -> None:
         self.model = model or AlignModel()
         self.statements: dict[str, StatementGroup] = {}
         self.statement_of: dict[str, str] = {}
@@ -432,28 +466,126 @@ class StatementAligner:
         self._occasion: dict[str, OccasionBucket] = {}
         self._occasions_of: dict[str, set[str]] = {}
         self._article: dict[str, list[QuoteItem]] = {}
-        self._index = NeighbourIndex(dim)
+        self._index = index if index is not None else NeighbourIndex(dim)
         self._dim = dim
         self._floor = lowest_threshold(self.model)
+        self._source = source
+        #: occasions and statements already asked of the source (an answer may be "none")
+        self._asked_occasions: set[str] = set()
+        self._asked_statements: set[str] = set()
+        self._held = 0
+
+    @property
+    def index(self) -> NeighbourIndex:
+        """The nearest-neighbour index of every quote the aligner has decided or was given."""
+        return self._index
+
+    @property
+    def held(self) -> int:
+        """How many quotes the aligner holds beside the index (members of its statements)."""
+        return self._held
+
+    def forget(self, beyond: int = 0) -> None:
+        """Drop the statements read from the source when more than ``beyond`` quotes are held
+        (the index stays): the next quotes read what they need again. An aligner without a
+        source holds the corpus and keeps it."""
+        if self._source is None or self._held <= beyond:
+            return
+        self._held = 0
+        self.statements.clear()
+        self.statement_of.clear()
+        self._occasion.clear()
+        self._occasions_of.clear()
+        self._article.clear()
+        self._asked_occasions.clear()
+        self._asked_statements.clear()
+
+    def _read(self, statement_ids: Iterable[str]) -> None:
+        """Read from the source the statements not held yet."""
+        if self._source is None:
+            return
+        todo = sorted(
+            {s for s in statement_ids if s not in self.statements} - self._asked_statements
+        )
+        if not todo:
+            return
+        self._asked_statements.update(todo)
+        for item, sid, relation in self._source.members(todo):
+            group = self.statements.get(sid)
+            if group is None:
+                group = self.statements[sid] = StatementGroup(sid, item.event_id, item.day)
+            group.members.append(item)
+            group.relations.append(relation)
+            self.statement_of[item.quote_id] = sid
+            self._occasions_of.setdefault(sid, set()).add(occasion_key(item))
+            self._held += 1
+
+    def group(self, sid: str) -> StatementGroup | None:
+        """The statement ``sid`` (read from the source when not held), ``None`` if unknown."""
+        if sid not in self.statements:
+            self._read([sid])
+        return self.statements.get(sid)
+
+    def _bucket(self, key: str) -> OccasionBucket | None:
+        bucket = self._occasion.get(key)
+        if bucket is not None or self._source is None or key in self._asked_occasions:
+            return bucket
+        self._asked_occasions.add(key)
+        sids = sorted(self._source.on_occasion(key))
+        self._read(sids)
+        rows = [
+            (m, sid)
+            for sid in sids
+            if sid in self.statements
+            for m in self.statements[sid].members
+            if occasion_key(m) == key
+        ]
+        if not rows:
+            return None
+        # Row order does not matter: `reachable` answers a set.
+        bucket = self._occasion[key] = OccasionBucket(self._dim, self.model.min_run_words)
+        for item, sid in rows:
+            bucket.add(item, sid)
+        bucket.spanning.update(s for _, s in rows if len(self._occasions_of[s]) > 1)
+        return bucket
+
+    def _article_items(self, article_id: str) -> list[QuoteItem]:
+        found = self._article.get(article_id)
+        if found is None:
+            found = self._article[article_id] = []
+            if self._source is not None:
+                sids = self._source.in_article(article_id)
+                # in decision order, as the replayed aligner appended them
+                found.extend(
+                    item
+                    for item, _, _ in self._source.members(sids)
+                    if item.article_id == article_id
+                )
+                self._read(sids)
+        return found
 
     def _remember(self, item: QuoteItem, sid: str, relation: str) -> None:
-        group = self.statements.get(sid)
+        group = self.group(sid)
         if group is None:
             group = self.statements[sid] = StatementGroup(sid, item.event_id, item.day)
+        key = occasion_key(item)
+        bucket = self._bucket(key)
+        if bucket is None:
+            bucket = self._occasion[key] = OccasionBucket(self._dim, self.model.min_run_words)
+        articles = self._article_items(item.article_id)
+        self._held += 1
         group.members.append(item)
         group.relations.append(relation)
         self.statement_of[item.quote_id] = sid
-        key = occasion_key(item)
-        bucket = self._occasion.get(key)
-        if bucket is None:
-            bucket = self._occasion[key] = OccasionBucket(self._dim, self.model.min_run_words)
         bucket.add(item, sid)
         keys = self._occasions_of.setdefault(sid, set())
         keys.add(key)
         if len(keys) > 1:
+            # an occasion not held yet finds this on reading (the source has the member then)
             for k in keys:
-                self._occasion[k].spanning.add(sid)
-        self._article.setdefault(item.article_id, []).append(item)
+                if k in self._occasion:
+                    self._occasion[k].spanning.add(sid)
+        articles.append(item)
         self._index.add(item.quote_id, item.vector)
 
     def fit(self, known: Iterable[tuple[QuoteItem, str, str]]) -> StatementAligner:
@@ -466,8 +598,11 @@ class StatementAligner:
     def candidates(self, item: QuoteItem) -> list[str]:
         """Statements of the quote's nearest neighbours and of its occasion, in id order."""
         nearest = self._index.nearest(item.vector, self.model.neighbours)
+        unknown = [q for q in nearest if q not in self.statement_of]
+        if unknown and self._source is not None:
+            self.statement_of.update(self._source.statement_of(unknown))
         near = {self.statement_of[q] for q in nearest}
-        bucket = self._occasion.get(occasion_key(item))
+        bucket = self._bucket(occasion_key(item))
         if bucket is None:
             return sorted(near)
         return sorted(near | bucket.reachable(item, self._floor))
@@ -478,7 +613,7 @@ class StatementAligner:
         # capital starts a new remark.
         if item.kind != "direct" or not item.text[:1].islower():
             return None
-        for other in self._article.get(item.article_id, []):
+        for other in self._article_items(item.article_id):
             gap = item.start - other.stop
             if (
                 other.kind == "direct"
@@ -523,7 +658,9 @@ class StatementAligner:
         """Put one quote in the best statement on its occasion, or found one; link repeats."""
         fits: list[tuple[float, str]] = []
         elsewhere: list[tuple[str, float]] = []
-        for sid in self.candidates(item):
+        found = self.candidates(item)
+        self._read(found)
+        for sid in found:
             group = self.statements[sid]
             need = self.threshold(item, group)
             if need is None:

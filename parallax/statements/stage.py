@@ -8,14 +8,18 @@ quote changes only the statement it joins (or founds) and the repeat links it ad
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from parallax.model import Quote
 from parallax.nlp.annotate import Parses
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
+from parallax.nlp.neighbours import NeighbourIndex
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.statements.align import (
@@ -184,46 +188,149 @@ def _split(rows: Vectors) -> tuple[Vectors, Vectors]:
     return rows[0], rows[1:]
 
 
+def aligned_item(row: Mapping[str, Any], dim: int) -> QuoteItem:
+    """The aligner's item for a stored statement member (`Store.aligned_quotes` row)."""
+    whole, pieces = _split(
+        np.frombuffer(row["vector"], dtype=np.float32).reshape(-1, dim).copy()
+    )
+    return QuoteItem(
+        quote_id=row["quote_id"],
+        article_id=row["article_id"],
+        kind=row["kind"],
+        text=row["text"],
+        speaker=row["speaker_entity_id"],
+        event_id=row["event_id"],
+        day=day_of(row["published_at"]),
+        start=row["start"],
+        vector=whole,
+        outlet=row["outlet_key"] or "",
+        end=row["end"],
+        pieces=pieces,
+    )
+
+
 def load_aligner(store: Store, model: AlignModel, embedder: Embedder) -> StatementAligner:
     """An aligner holding every stored statement, replayed in decision order."""
-    known = []
-    for r in store.aligned_quotes(embedder.name):
-        whole, pieces = _split(
-            np.frombuffer(r["vector"], dtype=np.float32).reshape(-1, embedder.dim).copy()
-        )
-        item = QuoteItem(
-            quote_id=r["quote_id"],
-            article_id=r["article_id"],
-            kind=r["kind"],
-            text=r["text"],
-            speaker=r["speaker_entity_id"],
-            event_id=r["event_id"],
-            day=day_of(r["published_at"]),
-            start=r["start"],
-            vector=whole,
-            outlet=r["outlet_key"] or "",
-            end=r["end"],
-            pieces=pieces,
-        )
-        known.append((item, r["statement_id"], r["relation"]))
-    return StatementAligner(model).fit(known)
+    known = [
+        (aligned_item(r, embedder.dim), r["statement_id"], r["relation"])
+        for r in store.aligned_quotes(embedder.name)
+    ]
+    return StatementAligner(model, dim=embedder.dim).fit(known)
+
+
+class StoreQuotes:
+    """The store as an aligner's `QuoteSource`: decided statements read when a quote meets
+    them."""
+
+    def __init__(self, store: Store, embedder: Embedder) -> None:
+        self.store = store
+        self.model = embedder.name
+        self.dim = embedder.dim
+
+    def members(self, statement_ids: Iterable[str]) -> list[tuple[QuoteItem, str, str]]:
+        """Members of the statements, in decision order."""
+        return [
+            (aligned_item(r, self.dim), r["statement_id"], r["relation"])
+            for r in self.store.aligned_quotes_of_statements(self.model, statement_ids)
+        ]
+
+    def on_occasion(self, key: str) -> set[str]:
+        """Statements with a member on the occasion (`occasion_key`)."""
+        kind, _, value = key.partition(":")
+        if kind == "event":
+            return self.store.statements_on(self.model, event_id=value)
+        if kind == "day":
+            return self.store.statements_on(self.model, day=date.fromisoformat(value))
+        return self.store.statements_on(self.model, article_id=value)
+
+    def in_article(self, article_id: str) -> set[str]:
+        """Statements with a member quoted in the article."""
+        return self.store.statements_quoted_in(article_id)
+
+    def statement_of(self, quote_ids: Iterable[str]) -> dict[str, str]:
+        """The statement of each decided quote."""
+        return self.store.statement_ids_of_quotes(quote_ids)
+
+
+def index_folder(store: Store, embedder: Embedder) -> Path | None:
+    """Where the quote index is kept between runs: beside a SQLite database file (``None``
+    for a store without one: the index is rebuilt by each run)."""
+    home = store.index_home()
+    return None if home is None else home / f"quotes-{embedder.name}"
+
+
+def _index_mark(store: Store) -> list[object]:
+    """What the index must have been saved at to be the store's: the membership mark and the
+    last decided quote (so that two different rounds of one size do not look alike)."""
+    count, last = store.decisions_mark("statement_members")
+    return [count, last, store.last_statement_member()]
+
+
+def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
+    """The nearest-neighbour index of every decided quote: the saved one when it was saved at
+    the store's present mark, else rebuilt by adding the stored vectors in decision order
+    (the graph the replayed aligner builds)."""
+    folder = index_folder(store, embedder)
+    if folder is not None:
+        try:
+            saved = json.loads((folder / "mark.json").read_text(encoding="utf-8"))
+            if saved == _index_mark(store):
+                return NeighbourIndex.load(folder, embedder.dim)
+        except (OSError, ValueError, RuntimeError):
+            pass  # missing, stale or damaged: rebuilt below
+    index = NeighbourIndex(embedder.dim)
+    for quote_id, vector in store.aligned_vectors(embedder.name):
+        index.add(quote_id, np.frombuffer(vector, dtype=np.float32)[: embedder.dim])
+    return index
+
+
+def save_quote_index(store: Store, embedder: Embedder, index: NeighbourIndex) -> None:
+    """Keep the index beside a SQLite store with the mark it matches (after a commit)."""
+    folder = index_folder(store, embedder)
+    if folder is None:
+        return
+    mark = folder / "mark.json"
+    try:
+        # the mark goes first and comes back last: a crash in between leaves no mark, and the
+        # next run rebuilds the index from the store
+        mark.unlink(missing_ok=True)
+        index.save(folder)
+        fresh = mark.with_suffix(".tmp")
+        fresh.write_text(json.dumps(_index_mark(store)), encoding="utf-8")
+        fresh.replace(mark)
+    except OSError:
+        # a full disk or a read-only folder costs the next run a rebuild, not this run's work
+        mark.unlink(missing_ok=True)
 
 
 class Statements:
-    """Group new quotes into statements across outlets; link repeats on other occasions."""
+    """Group new quotes into statements across outlets; link repeats on other occasions.
+
+    The aligner reads from the store only the statements the round's quotes meet (their
+    occasions, their nearest neighbours, their articles), and keeps them for the next round
+    until it holds more than ``hold`` quotes, then forgets them; what it always keeps is the
+    nearest-neighbour index of every decided quote, which is saved beside a SQLite store after
+    each committed round and loaded by the next run.
+    """
 
     name = "statements"
     requires: tuple[str, ...] = ("quotes", "events")
     assigns: tuple[str, ...] = ("statements",)
 
-    def __init__(self, model: AlignModel | None = None) -> None:
+    #: Quotes the aligner may keep from one round to the next (about 2.5 KB each with their
+    #: vectors): the statements a corpus's later rounds meet again are not read again, and
+    #: memory stays bounded when the corpus is larger.
+    HOLD = 200_000
+
+    def __init__(self, model: AlignModel | None = None, hold: int = HOLD) -> None:
         self.model = model or AlignModel()
+        self.hold = hold
         # The aligner as the last call left it, with the store it matches and that store's
-        # membership mark then: the next round of the same run goes on from it instead of
-        # reloading (and re-indexing) every stored quote. Any other change to the memberships
-        # (a rolled-back round, another writer, re-extracted quotes) moves the mark, and the
-        # aligner is loaded from the store again.
-        self._kept: tuple[Store, tuple[int, int], StatementAligner] | None = None
+        # membership mark then: the next round of the same run goes on from its index instead
+        # of loading it again. Any other change to the memberships (a rolled-back round,
+        # another writer, re-extracted quotes) moves the mark, and the index is loaded again.
+        self._kept: tuple[Store, tuple[int, int], StatementAligner, Embedder] | None = None
+        self._saved: tuple[int, int] | None = None
 
     def _aligner(self, store: Store, embedder: Embedder) -> StatementAligner:
         kept = self._kept
@@ -232,7 +339,22 @@ class Statements:
             "statement_members"
         ):
             return kept[2]
-        return load_aligner(store, self.model, embedder)
+        return StatementAligner(
+            self.model,
+            dim=embedder.dim,
+            source=StoreQuotes(store, embedder),
+            index=load_quote_index(store, embedder),
+        )
+
+    def committed(self, store: Store) -> None:
+        """After a round commits: save the index the aligner grew, if it grew."""
+        kept = self._kept
+        if kept is None or kept[0] is not store:
+            return
+        mark = store.decisions_mark("statement_members")
+        if mark == kept[1] and mark != self._saved:
+            save_quote_index(store, kept[3], kept[2].index)
+            self._saved = mark
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
@@ -245,15 +367,16 @@ class Statements:
         vectors = quote_vectors(embedder, [(q.quote_id, q.kind, q.text) for q in quotes])
         store.save_quote_vectors(embedder.name, vectors)
         aligner = self._aligner(store, embedder)
-        before = set(aligner.statements)
         seq = store.next_seq("statement_members")
         touched: set[str] = set()
+        new: set[str] = set()
         repeats = 0
         for item in order_for_alignment(quote_items(store, quotes, vectors)):
             link, found = aligner.add(item)
             if link.founded:
                 # The member row refers to the statement: write a summary first, refine below.
                 refresh_placeholder(store, link.statement_id, item)
+                new.add(link.statement_id)
             store.add_statement_member(link.quote_id, link.statement_id, link.relation,
                                        link.score, seq)
             seq += 1
@@ -265,8 +388,8 @@ class Statements:
         for sid in sorted(touched):
             refresh_statement(store, sid, stmt_seq)
             stmt_seq += 1
-        self._kept = (store, store.decisions_mark("statement_members"), aligner)
-        new = touched - before
+        aligner.forget(beyond=self.hold)
+        self._kept = (store, store.decisions_mark("statement_members"), aligner, embedder)
         return {
             "statements_new": len(new),
             "statements_joined": len(touched - new),

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, cast
 
 import psycopg
@@ -232,6 +233,11 @@ class PostgresStore(SQLiteStore):
     The tables live in the connection's current schema (the first of its ``search_path``), so
     one database can hold several stores: add ``?options=-csearch_path%3Dname`` to the URL.
     """
+
+    def index_home(self) -> Path | None:
+        """No folder: a server's store has no file to keep indexes beside (they are rebuilt
+        by each run)."""
+        return None
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -517,6 +517,13 @@ class SQLiteStore(
             for r in rows
         ]
 
+    def index_home(self) -> Path | None:
+        """A folder beside the database file for indexes kept between runs (``None`` for an
+        in-memory database)."""
+        if self.path == ":memory:":
+            return None
+        return Path(self.path).parent / f"{Path(self.path).name}.index"
+
     # -- near-duplicate bands ----------------------------------------------------------------
 
     def save_bands(self, scheme: str, rows: Iterable[tuple[str, int, int]]) -> None:

@@ -265,6 +265,22 @@ class StatementQueries(Queries):
         )
         return {r[0] for r in rows}
 
+    def last_statement_member(self) -> str | None:
+        """The quote of the latest statement decision (``None`` before any)."""
+        rows = self._query(
+            "SELECT quote_id FROM statement_members ORDER BY seq DESC, quote_id DESC LIMIT 1"
+        )
+        return str(rows[0][0]) if rows else None
+
+    def statements_quoted_in(self, article_id: str) -> set[str]:
+        """Statements with a member quoted in the article."""
+        rows = self._query(
+            "SELECT DISTINCT m.statement_id FROM statement_members m "
+            "JOIN quotes q ON q.quote_id = m.quote_id WHERE q.article_id = ?",
+            (article_id,),
+        )
+        return {r[0] for r in rows}
+
     def statement_ids_of_quotes(self, quote_ids: Iterable[str]) -> dict[str, str]:
         """The statement each of these quotes belongs to (quotes in none left out)."""
         ids = sorted(set(quote_ids))

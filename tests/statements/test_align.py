@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import numpy as np
@@ -302,3 +303,80 @@ def test_an_indexed_occasion_decides_as_scoring_every_statement_would(seed: int)
         assert pruned.add(it) == whole.add(it)
     assert skipped > 0  # the index did leave statements unscored
     assert len(pruned.statements) > 20
+
+
+class _Decided:
+    """Decisions as the store keeps them, for an aligner that reads what it needs."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[QuoteItem, str, str]] = []
+        self.asked = 0
+
+    def members(self, statement_ids: Iterable[str]) -> list[tuple[QuoteItem, str, str]]:
+        wanted = set(statement_ids)
+        self.asked += len(wanted)
+        return [r for r in self.rows if r[1] in wanted]
+
+    def on_occasion(self, key: str) -> set[str]:
+        return {sid for item, sid, _ in self.rows if occasion_key(item) == key}
+
+    def in_article(self, article_id: str) -> set[str]:
+        return {sid for item, sid, _ in self.rows if item.article_id == article_id}
+
+    def statement_of(self, quote_ids: Iterable[str]) -> dict[str, str]:
+        wanted = set(quote_ids)
+        return {item.quote_id: sid for item, sid, _ in self.rows if item.quote_id in wanted}
+
+
+def _several_occasions(seed: int, n: int = 720) -> list[QuoteItem]:
+    """Quotes of three events and of articles in none (dated on four days, or undated), so
+    that statements join across a day, span occasions and repeat on others; four quotes an
+    article, some split ("A," she said, "b...")."""
+    rng = np.random.default_rng(seed)
+    vocab = ["peace", "deal", "land", "we", "will", "not", "accept", "talks", "war", "never"]
+    centres = rng.normal(size=(3, 16))
+    items = []
+    for i in range(n):
+        article = i // 4
+        event = [None, "ev_1", "ev_2", "ev_3"][article % 4] if article % 7 else None
+        day = None if article % 11 == 0 else date(2025, 9, 1 + article % 4)
+        text = " ".join(rng.choice(vocab, size=int(rng.integers(2, 9))))
+        if i % 9 == 1:
+            text = "and " + text  # continues the quote before it
+        vector = centres[rng.integers(3)] + rng.normal(scale=0.6, size=16)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float32)
+        items.append(QuoteItem(
+            quote_id=f"q{i:03d}", article_id=f"a{article:03d}",
+            kind=str(rng.choice(["direct", "direct", "partial", "indirect"])),
+            text=text, speaker=[MINISTER, MAYOR, None][int(rng.integers(3))], event_id=event,
+            day=day, start=60 * (i % 4), end=60 * (i % 4) + 40, vector=vector,
+            outlet=f"o{article % 5}",
+        ))
+    return items
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_an_aligner_reading_what_it_meets_decides_as_one_holding_everything(seed: int) -> None:
+    items = _several_occasions(seed)
+    held = StatementAligner(dim=16)
+    source = _Decided()
+    reading = StatementAligner(dim=16, source=source)
+    repeats = 0
+    most = 0
+    # rounds of 40 quotes, each in alignment order; the reading aligner forgets between them
+    # (each event gets over 64 quotes, so its bucket is indexed)
+    for start in range(0, len(items), 40):
+        for item in order_for_alignment(items[start : start + 40]):
+            link, found = reading.add(item)
+            assert (link, found) == held.add(item)
+            source.rows.append((item, link.statement_id, link.relation))
+            repeats += len(found)
+        most = max(most, len(reading.statements))
+        count = len(reading.statements)
+        reading.forget(beyond=reading.held)  # holding no more than that: kept
+        assert len(reading.statements) == count
+        reading.forget()
+        assert not reading.statements and len(reading.index) == len(held.index)
+    assert repeats > 0  # the corpus exercises the neighbours and the repeats
+    assert any(len(keys) > 1 for keys in held._occasions_of.values())  # spanning statements
+    assert most < len(held.statements)  # a round read part of the corpus, not all of it

@@ -3,6 +3,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from parallax.entities import entity_id, entity_key
@@ -226,3 +227,48 @@ def test_export_and_cli_carry_quotes_statements_and_speakers(
     assert [(a["quotes"], a["statements"], a["outlets"]) for a in actors] == [(2, 1, 2)]
     missing = cli.invoke(main, [*db, "quotes", "--speaker", "Nobody Atall"])
     assert missing.exit_code == 2 and "parallax actors" in missing.output
+
+
+@pytest.mark.slow
+def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+    from parallax.nlp.neighbours import NeighbourIndex
+    from parallax.statements import stage as statements_stage
+
+    settings = Settings(db=str(tmp_path / "s.db"))
+    embedder = load_embedder(DEFAULT_BACKEND)
+    with SQLiteStore(settings.db) as store:
+        ingest_paths([str(seeds_dir)], store, settings)
+        analyze(store, settings, round_size=2)
+        folder = statements_stage.index_folder(store, embedder)
+        assert folder is not None and folder.parent == tmp_path / "s.db.index"
+        mark = json.loads((folder / "mark.json").read_text())
+        count, _ = store.decisions_mark("statement_members")
+        assert mark[0] == count > 10
+
+        rebuilt: list[str] = []
+        real_add = NeighbourIndex.add
+
+        def add(self: NeighbourIndex, key: str, vector: object) -> None:
+            rebuilt.append(key)
+            real_add(self, key, vector)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(NeighbourIndex, "add", add)
+        saved = statements_stage.load_quote_index(store, embedder)
+        assert rebuilt == [] and len(saved) == count  # read from the files, not rebuilt
+        # one decision fewer (as a round rolled back after the files were written): stale
+        with store.transaction():
+            last = store.last_statement_member()
+            store._execute("DELETE FROM statement_members WHERE quote_id = ?", (last,))
+        fresh = statements_stage.load_quote_index(store, embedder)
+        assert len(rebuilt) == len(fresh) == count - 1
+        # the saved index answers as the one rebuilt from the store would
+        vectors = dict(store.aligned_vectors(embedder.name))
+        for key in sorted(vectors)[:20]:
+            probe = np.frombuffer(vectors[key], dtype=np.float32)[: embedder.dim]
+            assert saved.nearest(probe, 5)[0] == key
+        assert not (folder / "mark.tmp").exists()
