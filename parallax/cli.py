@@ -648,6 +648,12 @@ def eval_cmd(task: str, data: str) -> None:
     "--round", "round_size", type=click.IntRange(min=1), default=None,
     help="Articles per analysis round for --scale (default: analyze's).",
 )
+@click.option(
+    "--keep", default=None, type=click.Path(file_okay=False, path_type=Path),
+    help="For --scale: keep the corpora and stores in this folder and go on from them, so a "
+    "run stopped part-way (a 100k corpus takes about a day on 2 cores) is continued by the "
+    "next --keep run; its row sums the processes.",
+)
 @reports_errors
 def bench(
     data: str,
@@ -657,6 +663,7 @@ def bench(
     sizes: str,
     engines: str,
     round_size: int | None,
+    keep: Path | None,
 ) -> None:
     """Measure speed as ratios against a baseline run in the same process."""
     if scale:
@@ -680,7 +687,7 @@ def bench(
                 f"{Path(data) / CORPUS} is absent; `parallax bench --scale` grows its corpus "
                 "from it: pass --data DIR laid out like ../shared/data"
             )
-        console.print(run_scale_bench(Path(data), size_list, engine_list, round_size))
+        console.print(run_scale_bench(Path(data), size_list, engine_list, round_size, keep))
         return
     from parallax.bench import run_bench
 

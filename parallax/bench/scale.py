@@ -16,9 +16,11 @@ costs, without the model loading that the first round also pays).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -47,6 +49,8 @@ class ScaleRun:
     round_size: int
     #: seconds per article of each analysis round, in order
     round_costs: tuple[float, ...]
+    #: processes the analysis took (more than one when a kept run was continued)
+    legs: int = 1
 
     @property
     def per_second(self) -> float:
@@ -67,9 +71,34 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure_here(corpus: Path, db: Path, engine: str, round_size: int) -> dict[str, Any]:
-    """Ingest ``corpus`` into a new store at ``db`` and analyze it, in this process; the
-    numbers of a `ScaleRun` as a dict."""
+def _leg(
+    engine: str, round_size: int, times: Sequence[float], counts: Sequence[int], articles: int
+) -> dict[str, Any]:
+    """The numbers of one process's run so far: ``times`` are its start, the end of ingest and
+    each round's commit; ``counts`` the articles analysed by each commit."""
+    sizes = [b - a for a, b in zip([0, *counts], counts, strict=False)]
+    costs = [
+        round((times[i + 2] - times[i + 1]) / sizes[i], 4) for i in range(len(sizes)) if sizes[i]
+    ]
+    return {
+        "engine": engine,
+        "articles": articles,
+        "analyzed": counts[-1] if counts else 0,
+        "ingest_seconds": round(times[1] - times[0], 2),
+        "analyze_seconds": round(times[-1] - times[1], 2),
+        "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "round_size": round_size,
+        "round_costs": costs,
+    }
+
+
+def measure_here(
+    corpus: Path, db: Path, engine: str, round_size: int, progress: Path | None = None
+) -> dict[str, Any]:
+    """Ingest ``corpus`` into the store at ``db`` and analyze what no earlier run did, in this
+    process; the numbers of a `ScaleRun` as a dict. With ``progress``, the numbers so far are
+    also written there after each committed round (atomically), so a run stopped part-way
+    leaves what it measured of the rounds it committed."""
     from parallax.ingest import ingest_paths
     from parallax.pipeline import analyze
     from parallax.settings import Settings
@@ -77,40 +106,63 @@ def measure_here(corpus: Path, db: Path, engine: str, round_size: int) -> dict[s
 
     settings = Settings(db=str(db))
     with SQLiteStore(db) as store:
-        start = time.perf_counter()
+        times = [time.perf_counter()]
         ingest_paths([str(corpus)], store, settings)
-        ingested = time.perf_counter()
-        marks = [ingested]
+        times.append(time.perf_counter())
+        articles = store.count_articles()
         counts: list[int] = []
 
         def on_round(done: int, total: int) -> None:
-            marks.append(time.perf_counter())
+            times.append(time.perf_counter())
             counts.append(done)
+            if progress is not None:
+                _write_json(progress, _leg(engine, round_size, times, counts, articles))
 
         analyze(store, settings, engine=engine, round_size=round_size, on_round=on_round)
-        analyzed = time.perf_counter()
-        articles = store.count_articles()
-    sizes = [b - a for a, b in zip([0, *counts], counts, strict=False)]
-    costs = tuple(
-        round((marks[i + 1] - marks[i]) / sizes[i], 4) for i in range(len(sizes)) if sizes[i]
+    return _leg(engine, round_size, times, counts, articles)
+
+
+def _write_json(path: Path, value: Any) -> None:
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(json.dumps(value), encoding="utf-8")
+    partial.replace(path)
+
+
+def combine_legs(size: int, legs: Sequence[dict[str, Any]]) -> ScaleRun:
+    """One run of a store analysed by several processes (`bench_scale` with ``keep``): their
+    seconds summed, the highest peak, the rounds in order. Legs that analysed nothing (the
+    store was done) add only their ingest check."""
+    if not legs:
+        raise ValueError("no measured run to combine")
+    working = [leg for leg in legs if leg["analyzed"]] or [legs[-1]]
+    return ScaleRun(
+        engine=legs[-1]["engine"],
+        size=size,
+        articles=legs[-1]["articles"],
+        ingest_seconds=round(sum(leg["ingest_seconds"] for leg in working), 2),
+        analyze_seconds=round(sum(leg["analyze_seconds"] for leg in working), 2),
+        peak_rss_mb=max(leg["peak_rss_mb"] for leg in working),
+        round_size=legs[-1]["round_size"],
+        round_costs=tuple(c for leg in working for c in leg["round_costs"]),
+        legs=len(working),
     )
-    return {
-        "engine": engine,
-        "articles": articles,
-        "ingest_seconds": round(ingested - start, 2),
-        "analyze_seconds": round(analyzed - ingested, 2),
-        "peak_rss_mb": round(_peak_rss_mb(), 1),
-        "round_size": round_size,
-        "round_costs": costs,
-    }
 
 
-def run_one(corpus: Path, size: int, engine: str, round_size: int, work: Path) -> ScaleRun:
-    """`measure_here` in a new Python process (so its peak memory is its own)."""
+def run_one(
+    corpus: Path, size: int, engine: str, round_size: int, work: Path, keep: bool = False
+) -> ScaleRun:
+    """`measure_here` in a new Python process (so its peak memory is its own). With ``keep``
+    the store in ``work`` is continued rather than started afresh, and the run is every
+    process's part of it (`combine_legs`)."""
     db = work / f"scale-{engine}-{size}.db"
-    for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-        stale.unlink(missing_ok=True)
-    out = work / f"scale-{engine}-{size}.json"
+    legs = work / f"scale-{engine}-{size}.legs"
+    if not keep:
+        for stale in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        shutil.rmtree(db.with_name(db.name + ".index"), ignore_errors=True)
+        shutil.rmtree(legs, ignore_errors=True)
+    legs.mkdir(parents=True, exist_ok=True)
+    out = legs / f"{len(list(legs.glob('*.json'))):04d}.json"
     command = [
         sys.executable, "-m", "parallax.bench.scale",
         "--corpus", str(corpus), "--db", str(db), "--engine", engine,
@@ -118,9 +170,10 @@ def run_one(corpus: Path, size: int, engine: str, round_size: int, work: Path) -
     ]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     subprocess.run(command, check=True, env=env)  # noqa: S603 - our own module, fixed arguments
-    found = json.loads(out.read_text(encoding="utf-8"))
-    found["round_costs"] = tuple(found["round_costs"])
-    return ScaleRun(size=size, **found)
+    found = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(legs.glob("*.json"))]
+    if not keep:
+        shutil.rmtree(legs, ignore_errors=True)
+    return combine_legs(size, found)
 
 
 def bench_scale(
@@ -130,28 +183,39 @@ def bench_scale(
     round_size: int | None = None,
     work: Path | None = None,
     log: Any = None,
+    keep: Path | None = None,
 ) -> list[ScaleRun]:
-    """Every (engine, size) run over the first ``size`` articles of the grown corpus."""
+    """Every (engine, size) run over the first ``size`` articles of the grown corpus.
+
+    With ``keep`` (a folder), the corpora and stores stay there and a later call goes on
+    where this one stopped: a 100k-article run can take several sittings, each a process that
+    analyses what the last left, and its row sums them."""
     from parallax.pipeline import ROUND
     from parallax.scale.synthetic import write_corpus
 
     runs = []
-    with tempfile.TemporaryDirectory(dir=work) as tmp:
-        folder = Path(tmp)
+    with contextlib.ExitStack() as scope:
+        if keep is None:
+            folder = Path(scope.enter_context(tempfile.TemporaryDirectory(dir=work)))
+        else:
+            folder = keep
+            folder.mkdir(parents=True, exist_ok=True)
         for size in sizes:
             corpus = folder / f"corpus-{size}.jsonl"
-            write_corpus(records, size, corpus)
+            if keep is None or not corpus.is_file():
+                write_corpus(records, size, corpus)
             for engine in engines:
                 if log is not None:
                     log(f"{engine}: {size} articles")
-                run = run_one(corpus, size, engine, round_size or ROUND, folder)
+                run = run_one(corpus, size, engine, round_size or ROUND, folder, keep is not None)
                 runs.append(run)
                 if log is not None:
                     log(
-                        f"{engine}: {size} articles analyzed in {run.analyze_seconds:.0f}s, "
-                        f"peak {run.peak_rss_mb:.0f} MB"
+                        f"{engine}: {size} articles analyzed in {run.analyze_seconds:.0f}s "
+                        f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB"
                     )
-            corpus.unlink()
+            if keep is None:
+                corpus.unlink()
     return runs
 
 
@@ -164,11 +228,11 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"Scale: ingest + analyze of a corpus grown from {source_records} AllSides records "
             "(parallax.scale.synthetic), one process per run; cost ratio = s/article over the "
             "smallest size's (1.00x = linear); round growth = last round's s/article over the "
-            "second's"
+            "second's; a run kept with --keep sums the processes that analysed it"
         )
     )
     for column in ("engine", "articles", "ingest art/s", "analyze art/s", "peak RSS MB",
-                   "cost ratio", "RSS ratio", "round growth"):
+                   "cost ratio", "RSS ratio", "round growth", "processes"):
         table.add_column(column, justify="left" if column == "engine" else "right")
     base: dict[str, ScaleRun] = {}
     for run in sorted(runs, key=lambda r: (r.engine != "local", r.engine, r.size)):
@@ -185,6 +249,7 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"{cost / ref_cost:.2f}x" if ref_cost else "-",
             f"{run.peak_rss_mb / ref.peak_rss_mb:.2f}x" if ref.peak_rss_mb else "-",
             f"{growth:.2f}x" if growth is not None else "-",
+            str(run.legs),
         )
     return table
 
@@ -194,6 +259,7 @@ def run_scale_bench(
     sizes: Sequence[int] = SIZES,
     engines: Sequence[str] = ENGINES,
     round_size: int | None = None,
+    keep: Path | None = None,
 ) -> Any:
     """Grow the corpus, run every size and engine, return the table (for `run_bench`)."""
     from parallax.bench import load_records
@@ -202,7 +268,7 @@ def run_scale_bench(
         print(f"[bench scale] {message}", file=sys.stderr, flush=True)
 
     records = load_records(data, None)
-    runs = bench_scale(records, sizes, engines, round_size, log=log)
+    runs = bench_scale(records, sizes, engines, round_size, log=log, keep=keep)
     return scale_table(runs, len(records))
 
 
@@ -215,12 +281,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--round", dest="round_size", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    found = measure_here(args.corpus, args.db, args.engine, args.round_size)
-    args.out.write_text(json.dumps(found), encoding="utf-8")
+    found = measure_here(args.corpus, args.db, args.engine, args.round_size, progress=args.out)
+    _write_json(args.out, found)
     return 0
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
 
-__all__ = ["ScaleRun", "bench_scale", "measure_here", "run_one", "run_scale_bench", "scale_table"]
+__all__ = [
+    "ScaleRun",
+    "bench_scale",
+    "combine_legs",
+    "measure_here",
+    "run_one",
+    "run_scale_bench",
+    "scale_table",
+]

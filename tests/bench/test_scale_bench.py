@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from parallax.bench.scale import ScaleRun, bench_scale, scale_table
+from parallax.bench.scale import ScaleRun, bench_scale, combine_legs, run_one, scale_table
+from parallax.scale.synthetic import write_corpus
 
 
 def _records(seeds_dir: Path) -> list[dict[str, str]]:
@@ -47,3 +49,42 @@ def test_the_table_compares_each_engine_with_its_smallest_run() -> None:
     assert cost == ["1.00x", "1.50x", "1.00x"]
     assert rss == ["1.00x", "1.10x", "1.00x"]
     assert runs[0].round_growth == pytest.approx(1.2)
+
+
+def _leg(analyzed: int, seconds: float, rss: float, costs: list[float]) -> dict[str, object]:
+    return {"engine": "local", "articles": 10, "analyzed": analyzed, "ingest_seconds": 1.0,
+            "analyze_seconds": seconds, "peak_rss_mb": rss, "round_size": 2,
+            "round_costs": costs}
+
+
+def test_a_run_over_several_processes_sums_them() -> None:
+    run = combine_legs(10, [_leg(4, 8.0, 300.0, [2.0, 2.0]), _leg(6, 9.0, 250.0, [1.0, 1.5, 1.5]),
+                            _leg(0, 0.0, 900.0, [])])  # the last found the store done
+    assert (run.articles, run.analyze_seconds, run.peak_rss_mb, run.legs) == (10, 17.0, 300.0, 2)
+    assert run.ingest_seconds == 2.0 and run.round_costs == (2.0, 2.0, 1.0, 1.5, 1.5)
+    assert combine_legs(10, [_leg(0, 0.0, 90.0, [])]).legs == 1
+    with pytest.raises(ValueError):
+        combine_legs(10, [])
+
+
+@pytest.mark.slow
+def test_a_kept_run_goes_on_where_the_last_process_stopped(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    records = _records(seeds_dir)
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    # a first process got through the first three articles of the 5-article run, then stopped
+    first = keep / "first.jsonl"
+    write_corpus(records, 3, first)
+    part = run_one(first, 5, "local", 3, keep, keep=True)
+    assert (part.articles, part.legs, len(part.round_costs)) == (3, 1, 1)
+    (run,) = bench_scale(records, sizes=(5,), engines=("local",), round_size=3, keep=keep)
+    legs = [json.loads(p.read_text()) for p in sorted((keep / "scale-local-5.legs").glob("*.json"))]
+    assert [leg["analyzed"] for leg in legs] == [3, 2]
+    assert (run.articles, run.legs, len(run.round_costs)) == (5, 2, 2)
+    assert run.analyze_seconds == pytest.approx(sum(leg["analyze_seconds"] for leg in legs))
+    # a third call finds the store done: the same run, nothing analysed again
+    (again,) = bench_scale(records, sizes=(5,), engines=("local",), round_size=3, keep=keep)
+    assert (again.articles, again.legs, again.round_costs) == (5, 2, run.round_costs)
+    assert (keep / "scale-local-5.db.index").is_dir()  # the quote index was kept beside it
