@@ -3,10 +3,12 @@ download at run time cannot pass unnoticed."""
 
 from __future__ import annotations
 
+import atexit
 import ipaddress
 import os
 import shutil
 import socket
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,9 @@ from parallax.store import SQLiteStore
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# PostgreSQL stores keep their indexes in a cache folder: the tests' own, not the user's
+os.environ["PARALLAX_INDEX_CACHE"] = tempfile.mkdtemp(prefix="parallax-test-indexes-")
+atexit.register(shutil.rmtree, os.environ["PARALLAX_INDEX_CACHE"], ignore_errors=True)
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "examples" / "seeds"

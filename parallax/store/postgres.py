@@ -16,6 +16,7 @@ come back as ``int`` or ``float`` as SQLite would give them.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sqlite3
 import threading
@@ -235,9 +236,17 @@ class PostgresStore(SQLiteStore):
     """
 
     def index_home(self) -> Path | None:
-        """No folder: a server's store has no file to keep indexes beside (they are rebuilt
-        by each run)."""
-        return None
+        """A folder for indexes kept between runs, one per server, database and schema (a
+        server's store has no file to keep them beside): under ``$PARALLAX_INDEX_CACHE``, else
+        the user's cache (``$XDG_CACHE_HOME`` or ``~/.cache``, then ``parallax/indexes``). What
+        is there is used only while it matches the store's marks."""
+        info = self._pg.info
+        where = f"{info.host}:{info.port}/{info.dbname}/{self.schema}"
+        base = os.environ.get("PARALLAX_INDEX_CACHE")
+        if not base:
+            cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            base = str(Path(cache) / "parallax" / "indexes")
+        return Path(base) / hashlib.sha256(where.encode()).hexdigest()[:16]
 
     def __init__(self, url: str) -> None:
         self.url = url

@@ -3,9 +3,11 @@ give in SQLite (every export file, and the tables behind the pages)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
+import pytest
 from postgres_db import fresh_schema
 
 from parallax.export import EXPORTS, export_lines
@@ -71,3 +73,35 @@ def test_seeds_give_identical_results_on_sqlite_and_postgresql(
     assert on_sqlite["statements.jsonl"]
     for key in on_sqlite:
         assert on_postgres[key] == on_sqlite[key], key
+
+
+def test_a_server_store_keeps_its_quote_index_in_the_cache_folder(
+    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+    from parallax.nlp.neighbours import NeighbourIndex
+    from parallax.statements import stage as statements_stage
+
+    embedder = load_embedder(DEFAULT_BACKEND)
+    with fresh_schema() as url, fresh_schema() as other:
+        settings = Settings(db=url)
+        with open_store(url) as store, open_store(other) as elsewhere:
+            home, other_home = store.index_home(), elsewhere.index_home()
+            assert home is not None and other_home is not None and home != other_home
+            assert home.parent == Path(os.environ["PARALLAX_INDEX_CACHE"])
+            ingest_paths([str(seeds_dir)], store, settings)
+            analyze(store, settings, round_size=2)
+            folder = statements_stage.index_folder(store, embedder)
+            assert folder is not None and folder.parent == home
+            count, _ = store.decisions_mark("statement_members")
+            assert json.loads((folder / "mark.json").read_text())[0] == count > 10
+            with monkeypatch.context() as patch:
+                patch.setattr(NeighbourIndex, "add", None)  # a rebuild would fail here
+                loaded = statements_stage.load_quote_index(store, embedder)
+            assert len(loaded) == count
+            # the other schema's store has none: it builds its own (empty) index
+            assert not (other_home / folder.name / "mark.json").exists()
+            assert isinstance(statements_stage.load_quote_index(elsewhere, embedder),
+                              NeighbourIndex)
