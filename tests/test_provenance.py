@@ -552,6 +552,41 @@ def test_adding_one_article_links_only_that_article(
     assert named_links(store) == EXPECTED
 
 
+@pytest.mark.parametrize("round_size", [1, 2, 3])
+def test_rounds_link_what_one_round_links_without_reading_articles_still_waiting(
+    tmp_path: Path,
+    store: SQLiteStore,
+    settings: Settings,
+    round_size: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # everything ingested first, then analysed a few articles a round: a pair is linked when
+    # the later of its two articles is analysed, never by reading one still waiting
+    load(tmp_path, store, settings, list(CORPUS))
+    read: list[tuple[set[str], list[str]]] = []
+    bodies = store.article_bodies
+
+    def counted(article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        read.append((set(store.unanalyzed_article_ids()), list(article_ids)))
+        return bodies(article_ids)
+
+    monkeypatch.setattr(store, "article_bodies", counted)
+    stages = all_stages()
+    rounds: list[list[str]] = []
+
+    def remember(done: int, total: int) -> None:
+        rounds.append(store.unanalyzed_article_ids())
+
+    analyze(store, settings, stages=stages, round_size=round_size, on_round=remember)
+    assert named_links(store) == EXPECTED
+    assert len(rounds) == -(-len(CORPUS) // round_size)
+    # no body was read of an article analysed in a later round than the one reading it
+    assert store.unanalyzed_article_ids() == []
+    for waiting, ids in read:
+        later = sorted(waiting)[round_size:]  # the round being analysed comes first, by id
+        assert not set(ids) & set(later), ids
+
+
 def _links_of_a_fresh_run(folder: Path) -> list[ProvenanceLink]:
     folder.mkdir()
     settings = Settings(db=str(folder / "run.db"))

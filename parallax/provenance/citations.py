@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -203,8 +204,11 @@ class Citations:
         catalog = Catalog(store)
         new = sorted(set(article_ids) & set(catalog.entries))
         resolver = _OutletResolver(catalog)
-        citing, bodies = self._citing_articles(store, catalog, new, resolver.known)
         new_set = set(new)
+        # Articles waiting for a later round are neither read as citing nor linked as cited
+        # now: the link is made when the later of its two articles is analysed.
+        waiting = set(store.unanalyzed_article_ids()) - new_set
+        citing, bodies = self._citing_articles(store, catalog, new, resolver.known, waiting)
         stats = dict.fromkeys(
             (
                 "citations",
@@ -231,7 +235,9 @@ class Citations:
                     (aid, cite, cand, quality)
                     for key, quality in matches
                     for cand in resolver.articles(key)
-                    if (is_new or cand in new_set) and self._in_window(catalog, aid, cand)
+                    if (is_new or cand in new_set)
+                    and cand not in waiting
+                    and self._in_window(catalog, aid, cand)
                 )
                 if is_new:
                     stats["citations" if cite.news else "organisation_reports"] += 1
@@ -250,7 +256,12 @@ class Citations:
         return cited != citing and gap is not None and -self.days_after <= gap <= self.days_before
 
     def _citing_articles(
-        self, store: Store, catalog: Catalog, new: Sequence[str], known: Sequence[str]
+        self,
+        store: Store,
+        catalog: Catalog,
+        new: Sequence[str],
+        known: Sequence[str],
+        waiting: AbstractSet[str] = frozenset(),
     ) -> tuple[dict[str, list[Citation]], dict[str, str]]:
         """Citations of the new articles and of the stored articles that may cite them."""
         citing: dict[str, list[Citation]] = {}
@@ -273,7 +284,7 @@ class Citations:
                 entry.published + timedelta(days=self.days_before),
             )
             for other in window:
-                if other not in citing:
+                if other not in citing and other not in waiting:
                     read(other)
         return citing, bodies
 

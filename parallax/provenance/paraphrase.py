@@ -14,6 +14,7 @@ outlet are not paired.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from datetime import timedelta
 
 import numpy as np
@@ -76,8 +77,12 @@ class Paraphrase:
             # the vectors come from an earlier stage, which must run first
             self.requires = (*type(self).requires, "vectors.lead")
 
-    def pool(self, catalog: Catalog, new: Sequence[str]) -> list[str]:
-        """The new articles and the stored ones that may pair with them, sorted."""
+    def pool(
+        self, catalog: Catalog, new: Sequence[str], waiting: AbstractSet[str] = frozenset()
+    ) -> list[str]:
+        """The new articles and the stored ones that may pair with them, sorted. Articles
+        ``waiting`` for a later round are left out: a pair is found by whichever of its two
+        articles is analysed last, and they have no stored lead vectors yet."""
         found = set(new)
         found.update(catalog.undated)
         window = timedelta(days=self.window_days)
@@ -85,15 +90,17 @@ class Paraphrase:
             when = catalog[aid].published
             if when is None:
                 # An undated article may pair with anything.
-                return sorted(catalog.entries)
+                found = set(catalog.entries)
+                break
             found.update(catalog.published_between(when - window, when + window))
-        return sorted(found)
+        return sorted(found - waiting)
 
     def candidates(
         self, store: Store, catalog: Catalog, new: Sequence[str]
     ) -> tuple[list[tuple[str, str]], dict[str, str]]:
         """Pairs (sorted ids) with close leads, with the bodies that were read."""
-        pool = self.pool(catalog, new)
+        waiting = set(store.unanalyzed_article_ids()) - set(new)
+        pool = self.pool(catalog, new, waiting)
         bodies: dict[str, str] = {}
 
         def lead_of(aid: str) -> str:
