@@ -253,8 +253,9 @@ class StoreQuotes:
 
 
 def index_folder(store: Store, embedder: Embedder) -> Path | None:
-    """Where the quote index is kept between runs: beside a SQLite database file (``None``
-    for a store without one: the index is rebuilt by each run)."""
+    """Where the quote index is kept between runs: the store's `index_home` (beside a SQLite
+    file, or a cache folder for a PostgreSQL store); ``None`` when it has none (an in-memory
+    database), and the index is rebuilt by each run."""
     home = store.index_home()
     return None if home is None else home / f"quotes-{embedder.name}"
 
@@ -285,7 +286,8 @@ def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
 
 
 def save_quote_index(store: Store, embedder: Embedder, index: NeighbourIndex) -> None:
-    """Keep the index beside a SQLite store with the mark it matches (after a commit)."""
+    """Keep the index in the store's index folder with the mark it matches (after a
+    commit)."""
     folder = index_folder(store, embedder)
     if folder is None:
         return
@@ -309,8 +311,8 @@ class Statements:
     The aligner reads from the store only the statements the round's quotes meet (their
     occasions, their nearest neighbours, their articles), and keeps them for the next round
     until it holds more than ``hold`` quotes, then forgets them; what it always keeps is the
-    nearest-neighbour index of every decided quote, which is saved beside a SQLite store after
-    each committed round and loaded by the next run.
+    nearest-neighbour index of every decided quote, which is saved in the store's index
+    folder after each committed round and loaded by the next run.
     """
 
     name = "statements"
@@ -330,7 +332,8 @@ class Statements:
         # of loading it again. Any other change to the memberships (a rolled-back round,
         # another writer, re-extracted quotes) moves the mark, and the index is loaded again.
         self._kept: tuple[Store, tuple[int, int], StatementAligner, Embedder] | None = None
-        self._saved: tuple[int, int] | None = None
+        # the store and mark the index was last saved at
+        self._saved: tuple[Store, tuple[int, int]] | None = None
 
     def _aligner(self, store: Store, embedder: Embedder) -> StatementAligner:
         kept = self._kept
@@ -352,9 +355,9 @@ class Statements:
         if kept is None or kept[0] is not store:
             return
         mark = store.decisions_mark("statement_members")
-        if mark == kept[1] and mark != self._saved:
+        if mark == kept[1] and (store, mark) != self._saved:
             save_quote_index(store, kept[3], kept[2].index)
-            self._saved = mark
+            self._saved = (store, mark)
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings

@@ -272,3 +272,27 @@ def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
             probe = np.frombuffer(vectors[key], dtype=np.float32)[: embedder.dim]
             assert saved.nearest(probe, 5)[0] == key
         assert not (folder / "mark.tmp").exists()
+        # a damaged index file under a matching mark is rebuilt, not trusted
+        statements_stage.save_quote_index(store, embedder, fresh)
+        (folder / "index.usearch").write_bytes(b"not an index")
+        rebuilt.clear()
+        assert len(statements_stage.load_quote_index(store, embedder)) == len(rebuilt) > 0
+
+
+@pytest.mark.slow
+def test_one_stage_saves_the_index_of_each_store_it_analyses(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+    from parallax.pipeline import default_stages
+    from parallax.statements import stage as statements_stage
+
+    stages = default_stages()  # shared: the same Statements object analyses both stores
+    embedder = load_embedder(DEFAULT_BACKEND)
+    for name in ("a.db", "b.db"):  # the same corpus: both stores reach the same mark
+        settings = Settings(db=str(tmp_path / name))
+        with SQLiteStore(settings.db) as store:
+            ingest_paths([str(seeds_dir)], store, settings)
+            analyze(store, settings, stages=stages)
+            folder = statements_stage.index_folder(store, embedder)
+            assert folder is not None and (folder / "mark.json").is_file(), name
