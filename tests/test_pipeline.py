@@ -155,12 +155,18 @@ def test_a_round_needs_an_article(store: SQLiteStore, settings: Settings) -> Non
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("segment", [None, 16])
 def test_events_and_statements_go_on_from_the_last_round_exactly_as_if_reloaded(
-    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, segment: int | None
 ) -> None:
     import parallax.events.stage as events_stage
+    import parallax.nlp.neighbours as neighbours
     import parallax.statements.stage as statements_stage
     from parallax.export import export
+
+    if segment is not None:
+        # the quote index in segments of 16 quotes: sealed ones are searched from their files
+        monkeypatch.setattr(neighbours, "SEGMENT", segment)
 
     loads: list[str] = []
     real_aligner, real_clusterer = statements_stage.load_aligner, events_stage.load_clusterer
@@ -213,6 +219,9 @@ def test_events_and_statements_go_on_from_the_last_round_exactly_as_if_reloaded(
                 assert sorted(loads) == ["aligner", "clusterer"]
             if variant == "index from files":
                 assert loads.count("aligner") == 3
+                folder = tmp_path / f"{variant}.db.index"
+                sealed = len(list(folder.glob("quotes-*/segment-*.usearch")))
+                assert (sealed > 2) if segment else (sealed == 0)
             out = tmp_path / f"export-{variant}"
             export(store, out)
             exports.append({p.name: p.read_bytes() for p in out.iterdir()})

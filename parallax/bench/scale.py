@@ -3,7 +3,10 @@
 Each run ingests and analyzes a corpus of ``size`` articles into a fresh SQLite store in a
 *separate process* (`run_one` starts ``python -m parallax.bench.scale``), so its peak resident
 memory is its own: the peak of that process (for Ray, of the driver; Ray's worker processes
-are not counted). The corpus is the AllSides benchmark grown with `parallax.scale.synthetic`
+are not counted). Resident memory counts the pages of memory-mapped files the process has read
+(the quote index's full segments), which the operating system can take back at any time, so
+the process's own (anonymous) memory is sampled beside it, every 0.2 s: that is what must not
+grow with the corpus. The corpus is the AllSides benchmark grown with `parallax.scale.synthetic`
 beyond its 5,000 records.
 
 Two growth figures come out of it. Across sizes: the cost per article at each size over the
@@ -24,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -51,6 +55,8 @@ class ScaleRun:
     round_costs: tuple[float, ...]
     #: processes the analysis took (more than one when a kept run was continued)
     legs: int = 1
+    #: the highest anonymous memory sampled (0 where not measured: a leg from before it was)
+    peak_anon_mb: float = 0.0
 
     @property
     def per_second(self) -> float:
@@ -71,8 +77,45 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _anon_mb() -> float:
+    # RssAnon: the process's own pages, without mapped files; 0 where /proc has no such line
+    with contextlib.suppress(OSError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class AnonPeak:
+    """The highest `RssAnon` of this process, sampled by a daemon thread while it runs."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.every = every
+        self.mb = _anon_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, name="anon-peak", daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.every):
+            self.mb = max(self.mb, _anon_mb())
+
+    def __enter__(self) -> AnonPeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.mb = max(self.mb, _anon_mb())
+
+
 def _leg(
-    engine: str, round_size: int, times: Sequence[float], counts: Sequence[int], articles: int
+    engine: str,
+    round_size: int,
+    times: Sequence[float],
+    counts: Sequence[int],
+    articles: int,
+    anon_mb: float = 0.0,
 ) -> dict[str, Any]:
     """The numbers of one process's run so far: ``times`` are its start, the end of ingest and
     each round's commit; ``counts`` the articles analysed by each commit."""
@@ -87,6 +130,7 @@ def _leg(
         "ingest_seconds": round(times[1] - times[0], 2),
         "analyze_seconds": round(times[-1] - times[1], 2),
         "peak_rss_mb": round(_peak_rss_mb(), 1),
+        "peak_anon_mb": round(max(anon_mb, _anon_mb()), 1),
         "round_size": round_size,
         "round_costs": costs,
     }
@@ -105,7 +149,7 @@ def measure_here(
     from parallax.store import SQLiteStore
 
     settings = Settings(db=str(db))
-    with SQLiteStore(db) as store:
+    with AnonPeak() as anon, SQLiteStore(db) as store:
         times = [time.perf_counter()]
         ingest_paths([str(corpus)], store, settings)
         times.append(time.perf_counter())
@@ -116,10 +160,12 @@ def measure_here(
             times.append(time.perf_counter())
             counts.append(done)
             if progress is not None:
-                _write_json(progress, _leg(engine, round_size, times, counts, articles))
+                _write_json(
+                    progress, _leg(engine, round_size, times, counts, articles, anon.mb)
+                )
 
         analyze(store, settings, engine=engine, round_size=round_size, on_round=on_round)
-    return _leg(engine, round_size, times, counts, articles)
+    return _leg(engine, round_size, times, counts, articles, anon.mb)
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -145,6 +191,7 @@ def combine_legs(size: int, legs: Sequence[dict[str, Any]]) -> ScaleRun:
         round_size=legs[-1]["round_size"],
         round_costs=tuple(c for leg in working for c in leg["round_costs"]),
         legs=len(working),
+        peak_anon_mb=max(leg.get("peak_anon_mb", 0.0) for leg in working),
     )
 
 
@@ -212,7 +259,8 @@ def bench_scale(
                 if log is not None:
                     log(
                         f"{engine}: {size} articles analyzed in {run.analyze_seconds:.0f}s "
-                        f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB"
+                        f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB "
+                        f"(anonymous {run.peak_anon_mb:.0f} MB)"
                     )
             if keep is None:
                 corpus.unlink()
@@ -228,11 +276,12 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"Scale: ingest + analyze of a corpus grown from {source_records} AllSides records "
             "(parallax.scale.synthetic), one process per run; cost ratio = s/article over the "
             "smallest size's (1.00x = linear); round growth = last round's s/article over the "
-            "second's; a run kept with --keep sums the processes that analysed it"
+            "second's; peak anon = the process's own memory, without mapped index files; a run "
+            "kept with --keep sums the processes that analysed it"
         )
     )
     for column in ("engine", "articles", "ingest art/s", "analyze art/s", "peak RSS MB",
-                   "cost ratio", "RSS ratio", "round growth", "processes"):
+                   "peak anon MB", "cost ratio", "RSS ratio", "round growth", "processes"):
         table.add_column(column, justify="left" if column == "engine" else "right")
     base: dict[str, ScaleRun] = {}
     for run in sorted(runs, key=lambda r: (r.engine != "local", r.engine, r.size)):
@@ -246,6 +295,7 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"{run.articles / run.ingest_seconds:.0f}" if run.ingest_seconds else "-",
             f"{run.per_second:.2f}",
             f"{run.peak_rss_mb:.0f}",
+            f"{run.peak_anon_mb:.0f}" if run.peak_anon_mb else "-",
             f"{cost / ref_cost:.2f}x" if ref_cost else "-",
             f"{run.peak_rss_mb / ref.peak_rss_mb:.2f}x" if ref.peak_rss_mb else "-",
             f"{growth:.2f}x" if growth is not None else "-",
@@ -290,6 +340,7 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 __all__ = [
+    "AnonPeak",
     "ScaleRun",
     "bench_scale",
     "combine_legs",

@@ -1,65 +1,175 @@
 """Nearest neighbours of embeddings: the candidate generator of the incremental clusterers.
 
-One HNSW index (usearch) over unit vectors with cosine distance, searched and grown on one
-thread so that the same inputs in the same order give the same neighbours (determinism).
+HNSW indexes (usearch) over unit vectors with cosine distance, searched and grown on one thread
+so that the same inputs in the same order give the same neighbours (determinism).
+
+The vectors live in segments of at most ``segment`` vectors each: the last one grows in memory;
+a full one is sealed, and once saved it is searched straight from its file (memory-mapped), so a
+process's own memory holds one segment however many the corpus fills (the operating system keeps
+the mapped pages it can spare, and drops them when it needs the room). A search asks every
+segment for its nearest and keeps the closest of all. Sealed segments never change, so a save
+writes only the segments the folder does not have yet and the growing one.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from parallax.nlp.embeddings import Vectors
+
+#: Vectors per segment: about 420 MB of 384-dimension float32 vectors with their graph on disk
+#: (up to twice that while one grows in memory). Every segment is searched for every query, so
+#: fewer, larger segments search faster and smaller ones bound memory tighter.
+SEGMENT = 250_000
+
+
+def _new_graph(dim: int) -> Any:
+    from usearch.index import Index
+
+    return Index(
+        ndim=dim,
+        metric="cos",
+        dtype="f32",
+        connectivity=16,
+        expansion_add=64,
+        expansion_search=64,
+    )
 
 
 class NeighbourIndex:
     """Vectors added one at a time under string keys; `nearest` gives the closest keys."""
 
-    def __init__(self, dim: int = 384) -> None:
-        from usearch.index import Index
-
+    def __init__(self, dim: int = 384, segment: int | None = None) -> None:
+        segment = SEGMENT if segment is None else segment
+        if segment < 1:
+            raise ValueError(f"segment must hold at least one vector, not {segment}")
         self.dim = dim
+        self.segment = segment
         self._keys: list[str] = []
-        self._index = Index(
-            ndim=dim,
-            metric="cos",
-            dtype="f32",
-            connectivity=16,
-            expansion_add=64,
-            expansion_search=64,
-        )
+        # sealed segments in order (in memory until saved, then views of their files), and the
+        # one that grows; a vector's usearch key is its position in `_keys`
+        self._sealed: list[Any] = []
+        self._open = _new_graph(dim)
+        # the folder whose segment files hold the first `_on_disk` sealed segments
+        self._home: Path | None = None
+        self._on_disk = 0
 
     def __len__(self) -> int:
         return len(self._keys)
 
+    @property
+    def segments(self) -> int:
+        """How many segments hold the vectors (sealed ones and the growing one)."""
+        return len(self._sealed) + 1
+
     def add(self, key: str, vector: Vectors) -> None:
         """Index ``vector`` under ``key``."""
-        self._index.add(len(self._keys), vector, threads=1)
+        if len(self._open) >= self.segment:
+            self._sealed.append(self._open)
+            self._open = _new_graph(self.dim)
+        self._open.add(len(self._keys), vector, threads=1)
         self._keys.append(key)
 
     def nearest(self, vector: Vectors, k: int) -> list[str]:
-        """Keys of up to ``k`` nearest vectors (empty when nothing is indexed)."""
+        """Keys of up to ``k`` nearest vectors, closest first (empty when nothing is indexed)."""
         if not self._keys:
             return []
-        found = self._index.search(vector, min(k, len(self._keys)), threads=1)
-        return [self._keys[int(key)] for key in found.keys]
+        if not self._sealed:
+            found = self._open.search(vector, min(k, len(self._open)), threads=1)
+            return [self._keys[int(key)] for key in found.keys]
+        hits: list[tuple[float, int]] = []
+        for graph in (*self._sealed, self._open):
+            if len(graph):
+                found = graph.search(vector, min(k, len(graph)), threads=1)
+                hits.extend(zip(found.distances.tolist(), found.keys.tolist(), strict=True))
+        # equal distances fall back to the earlier vector, so the merge is deterministic
+        return [self._keys[key] for _, key in sorted(hits)[:k]]
 
     def save(self, folder: Path) -> None:
-        """Write the index and its keys to ``folder``, each file replaced whole (the caller
-        records what they hold once both are written)."""
+        """Write the index to ``folder``: the sealed segments it lacks, the growing one, their
+        keys, and last a layout file naming them (the caller records what the folder holds
+        once this returns). Sealed segments are then searched from their files."""
         folder.mkdir(parents=True, exist_ok=True)
-        graph, keys = folder / "index.usearch", folder / "keys.txt"
-        self._index.save(str(graph.with_suffix(".tmp")))
-        keys.with_suffix(".tmp").write_text("\n".join(self._keys), encoding="utf-8")
-        graph.with_suffix(".tmp").replace(graph)
-        keys.with_suffix(".tmp").replace(keys)
+        layout = folder / "segments.json"
+        if self._home != folder:
+            self._home, self._on_disk = folder, 0
+        # the layout goes first and comes back last: a crash in between leaves none, and the
+        # folder loads as nothing
+        layout.unlink(missing_ok=True)
+        per = self.segment
+        for number in range(self._on_disk, len(self._sealed)):
+            keys = self._keys[number * per : (number + 1) * per]
+            _write(folder, f"segment-{number:05d}", self._sealed[number], keys)
+        start = len(self._sealed) * per
+        _write(folder, "open", self._open, self._keys[start:])
+        for legacy in ("index.usearch", "keys.txt"):  # one whole index, as saved before segments
+            (folder / legacy).unlink(missing_ok=True)
+        for stale in folder.glob("segment-*.usearch"):
+            if int(stale.stem.split("-")[1]) >= len(self._sealed):
+                stale.unlink()
+                stale.with_suffix(".keys").unlink(missing_ok=True)
+        fresh = layout.with_suffix(".tmp")
+        fresh.write_text(
+            json.dumps({"segment": per, "sealed": len(self._sealed), "count": len(self._keys)}),
+            encoding="utf-8",
+        )
+        fresh.replace(layout)
+        self._view_sealed(folder)
+
+    def _view_sealed(self, folder: Path) -> None:
+        from usearch.index import Index
+
+        for number in range(self._on_disk, len(self._sealed)):
+            view = Index.restore(str(folder / f"segment-{number:05d}.usearch"), view=True)
+            if view is None or len(view) != len(self._sealed[number]):
+                raise OSError(f"{folder}: segment {number} did not read back whole")
+            self._sealed[number] = view
+        self._on_disk = len(self._sealed)
 
     @classmethod
     def load(cls, folder: Path, dim: int) -> NeighbourIndex:
-        """An index `save` wrote: the same graph, so searches give what the saved one gave."""
-        index = cls(dim)
-        index._index.load(str(folder / "index.usearch"))
-        text = (folder / "keys.txt").read_text(encoding="utf-8")
-        index._keys = text.split("\n") if text else []
-        if len(index._index) != len(index._keys):
-            raise ValueError(f"{folder}: {len(index._index)} vectors but {len(index._keys)} keys")
+        """An index `save` wrote: the same graphs, so searches give what the saved one gave.
+        It goes on sealing segments at the size it was saved with."""
+        layout = json.loads((folder / "segments.json").read_text(encoding="utf-8"))
+        per, sealed, count = int(layout["segment"]), int(layout["sealed"]), int(layout["count"])
+        index = cls(dim, segment=per)
+        for number in range(sealed):
+            index._keys.extend(_read_keys(folder / f"segment-{number:05d}.keys", per))
+        index._open.load(str(folder / "open.usearch"))
+        index._keys.extend(_read_keys(folder / "open.keys", len(index._open)))
+        if len(index._keys) != count:
+            raise ValueError(f"{folder}: {len(index._keys)} keys but the layout says {count}")
+        # sealed segments are searched from their files; `_view_sealed` checks their sizes
+        index._sealed = [_Sized(per) for _ in range(sealed)]
+        index._home = folder
+        index._view_sealed(folder)
         return index
+
+
+class _Sized:
+    """Stands for a sealed segment of known size until its file is viewed."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def _read_keys(path: Path, expected: int) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    keys = text.split("\n") if text else []
+    if len(keys) != expected:
+        raise ValueError(f"{path}: {len(keys)} keys, expected {expected}")
+    return keys
+
+
+def _write(folder: Path, name: str, graph: Any, keys: list[str]) -> None:
+    # each file replaced whole, so a reader never sees half of one
+    graph_path, keys_path = folder / f"{name}.usearch", folder / f"{name}.keys"
+    graph.save(str(graph_path.with_suffix(".tmp")))
+    keys_path.with_suffix(".ktmp").write_text("\n".join(keys), encoding="utf-8")
+    graph_path.with_suffix(".tmp").replace(graph_path)
+    keys_path.with_suffix(".ktmp").replace(keys_path)

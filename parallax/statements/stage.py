@@ -280,9 +280,23 @@ def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
         except (OSError, ValueError, RuntimeError):
             pass  # missing, stale or damaged: rebuilt below
     index = NeighbourIndex(embedder.dim)
+    sealed = 0
     for quote_id, vector in store.aligned_vectors(embedder.name):
         index.add(quote_id, np.frombuffer(vector, dtype=np.float32)[: embedder.dim])
+        if folder is not None and index.segments - 1 > sealed:
+            # a full segment goes to its file and is searched from there, so a rebuild holds
+            # one segment in memory, not the corpus; no mark until the round commits
+            sealed = index.segments - 1
+            _save_unmarked(folder, index)
     return index
+
+
+def _save_unmarked(folder: Path, index: NeighbourIndex) -> None:
+    try:
+        (folder / "mark.json").unlink(missing_ok=True)
+        index.save(folder)
+    except OSError:
+        pass  # the segments stay in memory; the round's save tries again
 
 
 def save_quote_index(store: Store, embedder: Embedder, index: NeighbourIndex) -> None:

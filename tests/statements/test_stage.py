@@ -274,7 +274,7 @@ def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
         assert not (folder / "mark.tmp").exists()
         # a damaged index file under a matching mark is rebuilt, not trusted
         statements_stage.save_quote_index(store, embedder, fresh)
-        (folder / "index.usearch").write_bytes(b"not an index")
+        (folder / "open.usearch").write_bytes(b"not an index")
         rebuilt.clear()
         assert len(statements_stage.load_quote_index(store, embedder)) == len(rebuilt) > 0
 
@@ -296,3 +296,45 @@ def test_one_stage_saves_the_index_of_each_store_it_analyses(
             analyze(store, settings, stages=stages)
             folder = statements_stage.index_folder(store, embedder)
             assert folder is not None and (folder / "mark.json").is_file(), name
+
+
+@pytest.mark.slow
+def test_a_rebuilt_quote_index_keeps_its_full_segments_in_files_as_it_goes(
+    seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import parallax.nlp.neighbours as neighbours
+    from parallax.nlp.embeddings import DEFAULT_BACKEND, load_embedder
+    from parallax.statements import stage as statements_stage
+
+    monkeypatch.setattr(neighbours, "SEGMENT", 8)
+    settings = Settings(db=str(tmp_path / "s.db"))
+    embedder = load_embedder(DEFAULT_BACKEND)
+    with SQLiteStore(settings.db) as store:
+        ingest_paths([str(seeds_dir)], store, settings)
+        analyze(store, settings, round_size=2)
+        folder = statements_stage.index_folder(store, embedder)
+        assert folder is not None
+        count, _ = store.decisions_mark("statement_members")
+        saved = statements_stage.load_quote_index(store, embedder)
+        assert len(saved) == count and saved.segments == -(-count // 8)
+        # a mark that does not match: rebuilt from the store, each full segment written out
+        # as soon as it is full (no mark until a round commits)
+        (folder / "mark.json").write_text("[0, 0, null]", encoding="utf-8")
+        for old in folder.glob("segment-*"):
+            old.unlink()
+        written: list[int] = []
+        real_save = neighbours.NeighbourIndex.save
+
+        def save(self: neighbours.NeighbourIndex, where: Path) -> None:
+            written.append(len(self))
+            real_save(self, where)
+
+        monkeypatch.setattr(neighbours.NeighbourIndex, "save", save)
+        rebuilt = statements_stage.load_quote_index(store, embedder)
+        assert written == [8 * n + 1 for n in range(1, rebuilt.segments)]
+        assert not (folder / "mark.json").exists()
+        assert len(list(folder.glob("segment-*.usearch"))) == rebuilt.segments - 1
+        vectors = dict(store.aligned_vectors(embedder.name))
+        for key in sorted(vectors):
+            probe = np.frombuffer(vectors[key], dtype=np.float32)[: embedder.dim]
+            assert rebuilt.nearest(probe, 5) == saved.nearest(probe, 5)
