@@ -95,9 +95,11 @@ def test_a_smaller_index_saved_over_a_larger_leaves_no_segment_of_it(tmp_path: P
     folder = tmp_path / "index"
     large.save(folder)
     (folder / "index.usearch").write_bytes(b"one whole index, as saved before segments")
+    (folder / "segment-copy.usearch").write_bytes(b"a file someone left here")
     small.save(folder)
     assert sorted(p.name for p in folder.glob("*.usearch")) == [
-        "open.usearch", "segment-00000.usearch", "segment-00001.usearch"
+        "open.usearch", "segment-00000.usearch", "segment-00001.usearch",
+        "segment-copy.usearch",  # not a segment: left alone
     ]
     loaded = NeighbourIndex.load(folder, dim=16)
     assert len(loaded) == 120

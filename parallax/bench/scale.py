@@ -259,8 +259,8 @@ def bench_scale(
                 if log is not None:
                     log(
                         f"{engine}: {size} articles analyzed in {run.analyze_seconds:.0f}s "
-                        f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB "
-                        f"(anonymous {run.peak_anon_mb:.0f} MB)"
+                        f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB"
+                        + (f" (anonymous {run.peak_anon_mb:.0f} MB)" if run.peak_anon_mb else "")
                     )
             if keep is None:
                 corpus.unlink()

@@ -107,7 +107,8 @@ class NeighbourIndex:
         for legacy in ("index.usearch", "keys.txt"):  # one whole index, as saved before segments
             (folder / legacy).unlink(missing_ok=True)
         for stale in folder.glob("segment-*.usearch"):
-            if int(stale.stem.split("-")[1]) >= len(self._sealed):
+            ordinal = stale.stem.removeprefix("segment-")
+            if ordinal.isdigit() and int(ordinal) >= len(self._sealed):
                 stale.unlink()
                 stale.with_suffix(".keys").unlink(missing_ok=True)
         fresh = layout.with_suffix(".tmp")

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -229,6 +231,16 @@ def test_export_and_cli_carry_quotes_statements_and_speakers(
     assert missing.exit_code == 2 and "parallax actors" in missing.output
 
 
+@contextlib.contextmanager
+def _seeds_in_rounds_of_two(seeds_dir: Path, tmp_path: Path) -> Iterator[SQLiteStore]:
+    """A store at ``tmp_path/s.db`` with the seeds analysed two articles a round."""
+    settings = Settings(db=str(tmp_path / "s.db"))
+    with SQLiteStore(settings.db) as store:
+        ingest_paths([str(seeds_dir)], store, settings)
+        analyze(store, settings, round_size=2)
+        yield store
+
+
 @pytest.mark.slow
 def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
     seeds_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -239,11 +251,8 @@ def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
     from parallax.nlp.neighbours import NeighbourIndex
     from parallax.statements import stage as statements_stage
 
-    settings = Settings(db=str(tmp_path / "s.db"))
     embedder = load_embedder(DEFAULT_BACKEND)
-    with SQLiteStore(settings.db) as store:
-        ingest_paths([str(seeds_dir)], store, settings)
-        analyze(store, settings, round_size=2)
+    with _seeds_in_rounds_of_two(seeds_dir, tmp_path) as store:
         folder = statements_stage.index_folder(store, embedder)
         assert folder is not None and folder.parent == tmp_path / "s.db.index"
         mark = json.loads((folder / "mark.json").read_text())
@@ -307,11 +316,8 @@ def test_a_rebuilt_quote_index_keeps_its_full_segments_in_files_as_it_goes(
     from parallax.statements import stage as statements_stage
 
     monkeypatch.setattr(neighbours, "SEGMENT", 8)
-    settings = Settings(db=str(tmp_path / "s.db"))
     embedder = load_embedder(DEFAULT_BACKEND)
-    with SQLiteStore(settings.db) as store:
-        ingest_paths([str(seeds_dir)], store, settings)
-        analyze(store, settings, round_size=2)
+    with _seeds_in_rounds_of_two(seeds_dir, tmp_path) as store:
         folder = statements_stage.index_folder(store, embedder)
         assert folder is not None
         count, _ = store.decisions_mark("statement_members")
