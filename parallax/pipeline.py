@@ -29,6 +29,9 @@ from parallax.store import Store
 GIVEN = ("articles",)
 #: Where the stages run: in this process, or with their per-article work on Ray.
 ENGINES = ("local", "ray")
+#: What `analyze` tells ``on_stage`` once a round's stages have run: the round is being
+#: marked and committed, and the stages' outside files (the quote index) saved.
+COMMIT = "commit"
 #: Articles per round. A multiple of the batch stages' batch (64), so a round's batches are the
 #: ones a single pass would make (the int8 lead embeddings depend on batch composition), and at
 #: most what `parallax.nlp.annotate.Parses` keeps, so a round's bodies are parsed once.
@@ -114,7 +117,9 @@ def analyze(
 
     ``engine="ray"`` runs the per-article work of the batch stages on Ray (a local Ray, or the
     cluster at ``address``) and everything else here; the stored results are the same.
-    ``on_stage(name)`` hears each stage start, ``on_round(done, total)`` each round commit.
+    ``on_stage(name)`` hears each stage start and, after a round's last stage, ``"commit"``
+    (the round's mark, its commit and what stages keep outside the store); ``on_round(done,
+    total)`` hears each round committed.
     """
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
@@ -189,4 +194,6 @@ def _run_stages(
                     f"{type(exc).__name__}: {exc}; nothing of this round was saved (earlier "
                     "rounds were), fix the cause and run `parallax analyze` again"
                 ) from exc
+        if on_stage is not None:
+            on_stage(COMMIT)
         store.mark_analyzed(ids)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from parallax.ingest import ingest_paths
-from parallax.pipeline import StageError, analyze, check_order, default_stages
+from parallax.pipeline import COMMIT, StageError, analyze, check_order, default_stages
 from parallax.settings import Settings
 from parallax.store import SQLiteStore
 
@@ -88,12 +88,16 @@ def test_analyze_goes_in_rounds_each_committed_with_its_mark(
     ids = store.unanalyzed_article_ids()
     stage = Records()
     progress: list[tuple[int, int]] = []
+    heard: list[str] = []
     report = analyze(
         store, settings, stages=[stage], round_size=2,
-        on_round=lambda done, total: progress.append((done, total)),
+        on_stage=heard.append,
+        on_round=lambda done, total: (heard.append("round"), progress.append((done, total))),
     )
     assert stage.calls == [ids[0:2], ids[2:4], ids[4:5]]  # id order, rounds of 2
     assert progress == [(2, 5), (4, 5), (5, 5)]
+    # each stage's start, then the round's commit, then the round is reported done
+    assert heard == ["records", COMMIT, "round"] * 3
     assert report.articles == 5 and report.stages == {"records": {"seen": 5}}
     assert store.unanalyzed_article_ids() == []
 

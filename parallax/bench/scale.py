@@ -57,6 +57,9 @@ class ScaleRun:
     legs: int = 1
     #: the highest anonymous memory sampled (0 where not measured: a leg from before it was)
     peak_anon_mb: float = 0.0
+    #: seconds per article each stage took in each round, in order (empty for rounds measured
+    #: before stages were timed): which stage a later round's extra cost comes from
+    round_stage_costs: tuple[dict[str, float], ...] = ()
 
     @property
     def per_second(self) -> float:
@@ -70,6 +73,17 @@ class ScaleRun:
         if len(self.round_costs) < 3 or not self.round_costs[1]:
             return None
         return self.round_costs[-1] / self.round_costs[1]
+
+    def stage_growth(self) -> list[tuple[str, float, float]]:
+        """``(stage, s/article in the second timed round, in the last)`` for every stage,
+        the one that grew most first; empty with fewer than three timed rounds (the first
+        pays the model loads)."""
+        timed = self.round_stage_costs
+        if len(timed) < 3:
+            return []
+        second, last = timed[1], timed[-1]
+        found = [(name, second.get(name, 0.0), last.get(name, 0.0)) for name in {*second, *last}]
+        return sorted(found, key=lambda g: (-(g[2] - g[1]), g[0]))
 
 
 def _peak_rss_mb() -> float:
@@ -116,12 +130,19 @@ def _leg(
     counts: Sequence[int],
     articles: int,
     anon_mb: float = 0.0,
+    stage_seconds: Sequence[dict[str, float]] = (),
 ) -> dict[str, Any]:
     """The numbers of one process's run so far: ``times`` are its start, the end of ingest and
-    each round's commit; ``counts`` the articles analysed by each commit."""
+    each round's commit; ``counts`` the articles analysed by each commit; ``stage_seconds``
+    the seconds each stage took in each round."""
     sizes = [b - a for a, b in zip([0, *counts], counts, strict=False)]
     costs = [
         round((times[i + 2] - times[i + 1]) / sizes[i], 4) for i in range(len(sizes)) if sizes[i]
+    ]
+    stage_costs = [
+        {name: round(seconds / sizes[i], 4) for name, seconds in sorted(stage_seconds[i].items())}
+        for i in range(min(len(sizes), len(stage_seconds)))
+        if sizes[i]
     ]
     return {
         "engine": engine,
@@ -133,7 +154,36 @@ def _leg(
         "peak_anon_mb": round(max(anon_mb, _anon_mb()), 1),
         "round_size": round_size,
         "round_costs": costs,
+        "round_stage_costs": stage_costs,
     }
+
+
+class StageClock:
+    """The seconds each stage takes in each round, from `parallax.pipeline.analyze`'s
+    callbacks: a stage runs from its start to the next stage's start or the round's commit."""
+
+    def __init__(self) -> None:
+        self.rounds: list[dict[str, float]] = []
+        self._round: dict[str, float] = {}
+        self._running: tuple[str, float] | None = None
+
+    def _stop(self, now: float) -> None:
+        if self._running is not None:
+            name, started = self._running
+            self._round[name] = self._round.get(name, 0.0) + now - started
+            self._running = None
+
+    def stage(self, name: str) -> None:
+        """`analyze`'s ``on_stage``: the named stage starts now."""
+        now = time.perf_counter()
+        self._stop(now)
+        self._running = (name, now)
+
+    def commit(self) -> None:
+        """A round committed: its stage times are complete."""
+        self._stop(time.perf_counter())
+        self.rounds.append(self._round)
+        self._round = {}
 
 
 def measure_here(
@@ -155,17 +205,27 @@ def measure_here(
         times.append(time.perf_counter())
         articles = store.count_articles()
         counts: list[int] = []
+        clock = StageClock()
 
         def on_round(done: int, total: int) -> None:
+            clock.commit()
             times.append(time.perf_counter())
             counts.append(done)
             if progress is not None:
                 _write_json(
-                    progress, _leg(engine, round_size, times, counts, articles, anon.mb)
+                    progress,
+                    _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds),
                 )
 
-        analyze(store, settings, engine=engine, round_size=round_size, on_round=on_round)
-    return _leg(engine, round_size, times, counts, articles, anon.mb)
+        analyze(
+            store,
+            settings,
+            engine=engine,
+            round_size=round_size,
+            on_stage=clock.stage,
+            on_round=on_round,
+        )
+    return _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds)
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -192,6 +252,9 @@ def combine_legs(size: int, legs: Sequence[dict[str, Any]]) -> ScaleRun:
         round_costs=tuple(c for leg in working for c in leg["round_costs"]),
         legs=len(working),
         peak_anon_mb=max(leg.get("peak_anon_mb", 0.0) for leg in working),
+        round_stage_costs=tuple(
+            costs for leg in working for costs in leg.get("round_stage_costs", [])
+        ),
     )
 
 
@@ -262,6 +325,13 @@ def bench_scale(
                         f"over {run.legs} process(es), peak {run.peak_rss_mb:.0f} MB"
                         + (f" (anonymous {run.peak_anon_mb:.0f} MB)" if run.peak_anon_mb else "")
                     )
+                    grown = run.stage_growth()
+                    if grown:
+                        log(
+                            f"{engine}: {size} articles, s/article per stage, second timed "
+                            "round -> last: "
+                            + ", ".join(f"{name} {a:.3f} -> {b:.3f}" for name, a, b in grown)
+                        )
             if keep is None:
                 corpus.unlink()
     return runs
@@ -276,12 +346,14 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"Scale: ingest + analyze of a corpus grown from {source_records} AllSides records "
             "(parallax.scale.synthetic), one process per run; cost ratio = s/article over the "
             "smallest size's (1.00x = linear); round growth = last round's s/article over the "
-            "second's; peak anon = the process's own memory, without mapped index files; a run "
-            "kept with --keep sums the processes that analysed it"
+            "second's; grew most = the stage whose s/article rose most between those rounds; "
+            "peak anon = the process's own memory, without mapped index files; a run kept with "
+            "--keep sums the processes that analysed it"
         )
     )
     for column in ("engine", "articles", "ingest art/s", "analyze art/s", "peak RSS MB",
-                   "peak anon MB", "cost ratio", "RSS ratio", "round growth", "processes"):
+                   "peak anon MB", "cost ratio", "RSS ratio", "round growth", "grew most",
+                   "processes"):
         table.add_column(column, justify="left" if column == "engine" else "right")
     base: dict[str, ScaleRun] = {}
     for run in sorted(runs, key=lambda r: (r.engine != "local", r.engine, r.size)):
@@ -289,6 +361,7 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
         cost = run.analyze_seconds / run.articles if run.articles else 0.0
         ref_cost = ref.analyze_seconds / ref.articles if ref.articles else 0.0
         growth = run.round_growth
+        grown = run.stage_growth()
         table.add_row(
             run.engine,
             str(run.articles),
@@ -299,6 +372,7 @@ def scale_table(runs: Sequence[ScaleRun], source_records: int) -> Any:
             f"{cost / ref_cost:.2f}x" if ref_cost else "-",
             f"{run.peak_rss_mb / ref.peak_rss_mb:.2f}x" if ref.peak_rss_mb else "-",
             f"{growth:.2f}x" if growth is not None else "-",
+            f"{grown[0][0]} {grown[0][1]:.3f} -> {grown[0][2]:.3f}" if grown else "-",
             str(run.legs),
         )
     return table
@@ -342,6 +416,7 @@ if __name__ == "__main__":
 __all__ = [
     "AnonPeak",
     "ScaleRun",
+    "StageClock",
     "bench_scale",
     "combine_legs",
     "measure_here",

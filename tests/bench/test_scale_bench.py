@@ -32,6 +32,11 @@ def test_each_size_runs_in_its_own_process_and_is_measured(
         assert run.peak_rss_mb > 50  # a real process that loaded the models
         assert 50 < run.peak_anon_mb <= run.peak_rss_mb + 1
         assert len(run.round_costs) == -(-run.size // 3)  # one cost per round of 3
+        # every round timed stage by stage; the stages run inside the round's time
+        assert len(run.round_stage_costs) == len(run.round_costs)
+        for cost, stages in zip(run.round_costs, run.round_stage_costs, strict=True):
+            assert {"nlp", "events", "statements", "commit"} <= set(stages)
+            assert 0 < sum(stages.values()) <= cost + 1e-3
     assert runs[1].round_growth is not None
     table = scale_table(runs, 5)
     assert table.row_count == 2
@@ -49,6 +54,7 @@ def test_the_table_compares_each_engine_with_its_smallest_run() -> None:
     cost = table.columns[6]._cells
     rss = table.columns[7]._cells
     assert anon == ["-", "-", "-"]  # runs from before it was measured
+    assert table.columns[9]._cells == ["-", "-", "-"]  # nor stages timed
     assert cost == ["1.00x", "1.50x", "1.00x"]
     assert rss == ["1.00x", "1.10x", "1.00x"]
     assert runs[0].round_growth == pytest.approx(1.2)
@@ -65,13 +71,52 @@ def _leg(
     return leg
 
 
+def test_the_stage_that_grew_most_is_named() -> None:
+    timed = ({"nlp": 9.0, "stories": 1.0}, {"nlp": 1.0, "stories": 0.1},
+             {"nlp": 1.1, "stories": 0.1}, {"nlp": 1.05, "stories": 0.3, "commit": 0.01})
+    run = ScaleRun("local", 10, 10, 1.0, 10.0, 100.0, 2, (10.0, 1.1, 1.2, 1.36),
+                   round_stage_costs=timed)
+    # the first round pays the model loads: the second is the reference
+    assert run.stage_growth() == [("stories", 0.1, 0.3), ("nlp", 1.0, 1.05),
+                                  ("commit", 0.0, 0.01)]
+    assert scale_table([run], 5).columns[9]._cells == ["stories 0.100 -> 0.300"]
+    assert ScaleRun("local", 10, 10, 1.0, 10.0, 100.0, 2, (1.0, 1.0),
+                    round_stage_costs=timed[:2]).stage_growth() == []
+
+
+def test_the_stage_clock_gives_each_round_its_stages_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import parallax.bench.scale as scale
+    from parallax.pipeline import COMMIT
+
+    now = iter([0.0, 2.0, 2.5, 3.0, 10.0, 12.0, 15.0, 16.0])
+    monkeypatch.setattr(scale.time, "perf_counter", lambda: next(now))
+    clock = scale.StageClock()
+    for name in ("nlp", "events", COMMIT):  # starts at 0, 2, 2.5; the commit ends at 3
+        clock.stage(name)
+    clock.commit()
+    for name in ("nlp", "nlp", COMMIT):  # 10, 12, 15, 16: a stage heard twice adds up
+        clock.stage(name)
+    clock.commit()
+    assert clock.rounds == [{"nlp": 2.0, "events": 0.5, COMMIT: 0.5},
+                            {"nlp": 5.0, COMMIT: 1.0}]
+    leg = scale._leg("local", 2, [0.0, 1.0, 4.0, 10.0], [2, 4], 4, 0.0, clock.rounds)
+    assert leg["round_costs"] == [1.5, 3.0]
+    assert leg["round_stage_costs"] == [{"nlp": 1.0, "events": 0.25, COMMIT: 0.25},
+                                        {"nlp": 2.5, COMMIT: 0.5}]
+
+
 def test_a_run_over_several_processes_sums_them() -> None:
-    run = combine_legs(10, [_leg(4, 8.0, 300.0, [2.0, 2.0]),
-                            _leg(6, 9.0, 250.0, [1.0, 1.5, 1.5], anon=210.0),
+    timed = _leg(6, 9.0, 250.0, [1.0, 1.5, 1.5], anon=210.0)
+    timed["round_stage_costs"] = [{"nlp": 0.9}, {"nlp": 1.4}, {"nlp": 1.3}]
+    run = combine_legs(10, [_leg(4, 8.0, 300.0, [2.0, 2.0]),  # before stages were timed
+                            timed,
                             _leg(0, 0.0, 900.0, [], anon=800.0)])  # the last found the store done
     assert (run.articles, run.analyze_seconds, run.peak_rss_mb, run.legs) == (10, 17.0, 300.0, 2)
     assert run.peak_anon_mb == 210.0
     assert run.ingest_seconds == 2.0 and run.round_costs == (2.0, 2.0, 1.0, 1.5, 1.5)
+    assert run.round_stage_costs == ({"nlp": 0.9}, {"nlp": 1.4}, {"nlp": 1.3})
     assert combine_legs(10, [_leg(0, 0.0, 90.0, [])]).legs == 1
     with pytest.raises(ValueError):
         combine_legs(10, [])
