@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -104,7 +106,8 @@ class EventGroup:
     """
 
     event_id: str
-    members: list[str] = field(default_factory=list)
+    #: member articles folded in
+    articles: int = 0
     vector_sum: Vectors = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     actors: Counter[str] = field(default_factory=Counter)
     places: Counter[str] = field(default_factory=Counter)
@@ -116,7 +119,7 @@ class EventGroup:
 
     def add(self, f: EventFeatures) -> None:
         """Fold one member's features in."""
-        self.members.append(f.article_id)
+        self.articles += 1
         self.vector_sum = (
             f.vector.copy() if not self.vector_sum.size else self.vector_sum + f.vector
         )
@@ -141,7 +144,7 @@ class EventGroup:
         """Keys carried by at least half of the members."""
         cached = self._cores.get(id(counts))
         if cached is None:
-            need = max(1, math.ceil(len(self.members) / 2))
+            need = max(1, math.ceil(self.articles / 2))
             cached = self._cores[id(counts)] = {k for k, n in counts.items() if n >= need}
         return cached
 
@@ -159,6 +162,44 @@ class EventGroup:
         if not self.occasions:
             return None
         return sorted(self.occasions.items(), key=lambda kv: (-kv[1], repr(kv[0])))[0][0]
+
+    def to_record(self, model: str, last_seq: int) -> dict[str, object]:
+        """The event's stored row (`Store.save_event_aggregates`): everything the score reads,
+        the vector sum bit for bit, so a group read back scores exactly as this one."""
+        return {
+            "event_id": self.event_id,
+            "model": model,
+            "members": self.articles,
+            "last_seq": last_seq,
+            "vector_sum": np.asarray(self.vector_sum, dtype=np.float32).tobytes(),
+            "actors": json.dumps(dict(sorted(self.actors.items())), ensure_ascii=False),
+            "places": json.dumps(dict(sorted(self.places.items())), ensure_ascii=False),
+            "days": json.dumps([d.isoformat() for d in self._sorted_days]),
+            "occasions": json.dumps(
+                sorted(
+                    ([o.kind, o.counterpart, n] for o, n in self.occasions.items()),
+                    key=lambda t: (t[0], t[1] or "", t[1] is not None),
+                ),
+                ensure_ascii=False,
+            ),
+        }
+
+    @classmethod
+    def from_record(cls, row: Mapping[str, Any]) -> EventGroup:
+        """The group a `to_record` row was made from."""
+        days = [date.fromisoformat(d) for d in json.loads(row["days"])]
+        return cls(
+            event_id=row["event_id"],
+            articles=int(row["members"]),
+            vector_sum=np.frombuffer(row["vector_sum"], dtype=np.float32).copy(),
+            actors=Counter(json.loads(row["actors"])),
+            places=Counter(json.loads(row["places"])),
+            days=list(days),
+            occasions=Counter(
+                {Occasion(kind, other): n for kind, other, n in json.loads(row["occasions"])}
+            ),
+            _sorted_days=days,
+        )
 
 
 def _jaccard(a: Iterable[str], b: Iterable[str]) -> float:
@@ -215,6 +256,19 @@ class EventClusterer:
         """Load articles whose events are already decided (in a deterministic order)."""
         for f, event_id in known:
             self._remember(f, event_id)
+        return self
+
+    def restore(
+        self, events: Mapping[str, EventGroup], decided: Iterable[tuple[str, str, Vectors]]
+    ) -> EventClusterer:
+        """Go on from stored decisions without replaying them: the events as they stand, and
+        ``(article_id, event_id, vector)`` of their members in decision order, which builds the
+        same neighbour index as `fit` on the same decisions."""
+        self.events = dict(events)
+        for article_id, event_id, vector in decided:
+            if event_id in self.events:
+                self.event_of[article_id] = event_id
+                self._index.add(article_id, vector)
         return self
 
     def candidates(self, f: EventFeatures) -> list[str]:

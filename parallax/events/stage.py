@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from parallax.events.cluster import (
     EventClusterer,
     EventGroup,
@@ -195,22 +197,47 @@ def _event_summary(store: Store, group: EventGroup, seq: int) -> dict[str, objec
     }
 
 
+#: Events whose stored aggregate is rebuilt from their members' features at a time.
+REBUILD_CHUNK = 500
+
+
 def load_event_groups(store: Store) -> dict[str, EventGroup]:
-    """Every stored event's aggregated member features (no ANN index: nothing is decided)."""
-    known = store.memberships()
-    feats = store.event_features([a for a, _ in known], DEFAULT_BACKEND)
+    """Every stored event's aggregated member features (no ANN index: nothing is decided).
+
+    Read from the events' stored aggregates, one row per event; an event whose aggregate is
+    missing or does not match its memberships (a store analysed before aggregates were kept)
+    is folded again from its members' features, in decision order, and its aggregate saved."""
+    marks = store.event_member_marks()
     groups: dict[str, EventGroup] = {}
-    for article_id, event_id in known:
-        if article_id in feats:
-            groups.setdefault(event_id, EventGroup(event_id)).add(feats[article_id])
+    for row in store.event_aggregates(DEFAULT_BACKEND):
+        if marks.get(row["event_id"]) == (row["members"], row["last_seq"]):
+            groups[row["event_id"]] = EventGroup.from_record(row)
+    stale = sorted(set(marks) - set(groups))
+    for start in range(0, len(stale), REBUILD_CHUNK):
+        members = store.members_of_events(stale[start : start + REBUILD_CHUNK])
+        feats = store.event_features([a for a, _ in members], DEFAULT_BACKEND)
+        rebuilt: dict[str, EventGroup] = {}
+        for article_id, event_id in members:
+            if article_id in feats:
+                rebuilt.setdefault(event_id, EventGroup(event_id)).add(feats[article_id])
+        store.save_event_aggregates(
+            group.to_record(DEFAULT_BACKEND, marks[event_id][1])
+            for event_id, group in sorted(rebuilt.items())
+            if group.articles == marks[event_id][0]
+        )
+        groups.update(rebuilt)
     return groups
 
 
 def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
-    """An event clusterer holding every stored decision, replayed in decision order."""
-    known = store.memberships()
-    feats = store.event_features([a for a, _ in known], DEFAULT_BACKEND)
-    return EventClusterer(model).fit((feats[a], e) for a, e in known if a in feats)
+    """An event clusterer holding every stored decision: the events as stored
+    (`load_event_groups`) and the neighbour index of their members' leads, built in decision
+    order, read a batch at a time."""
+    decided = (
+        (article_id, event_id, np.frombuffer(vector, dtype=np.float32))
+        for article_id, event_id, vector in store.decided_lead_vectors(DEFAULT_BACKEND)
+    )
+    return EventClusterer(model).restore(load_event_groups(store), decided)
 
 
 class Events:
@@ -245,16 +272,21 @@ class Events:
         feats = store.event_features(article_ids, DEFAULT_BACKEND)
         seq = store.next_seq("event_members")
         before = set(clusterer.events)
-        touched: set[str] = set()
+        last_seq: dict[str, int] = {}  # per touched event, its last membership's number
         for f in order_for_clustering([feats[a] for a in article_ids if a in feats]):
             m = clusterer.add(f)
             store.add_membership(m.article_id, m.event_id, m.confidence, m.score, seq)
+            last_seq[m.event_id] = seq
             seq += 1
-            touched.add(m.event_id)
+        touched = set(last_seq)
         event_seq = store.next_seq("events")
         for event_id in sorted(touched):
             store.upsert_event(_event_summary(store, clusterer.events[event_id], event_seq))
             event_seq += 1
+        store.save_event_aggregates(
+            clusterer.events[event_id].to_record(DEFAULT_BACKEND, last_seq[event_id])
+            for event_id in sorted(touched)
+        )
         self._kept = (store, store.decisions_mark("event_members"), clusterer)
         new = touched - before
         return {"events_new": len(new), "events_updated": len(touched - new)}
@@ -326,8 +358,7 @@ class Stories:
 
 def article_events(store: Store, article_ids: Sequence[str]) -> set[str]:
     """The events the given articles belong to."""
-    wanted = set(article_ids)
-    return {e for a, e in store.memberships() if a in wanted}
+    return store.events_of_articles(article_ids)
 
 
 def _event_clusterer(

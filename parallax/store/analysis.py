@@ -7,7 +7,7 @@ inside the caller's transaction.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -16,7 +16,13 @@ import numpy as np
 from parallax.events.features import EventFeatures, Occasion
 from parallax.nlp.annotate import Annotation, EntitySpan
 from parallax.nlp.embeddings import Vectors
-from parallax.store.queries import Queries
+from parallax.store.queries import Queries, placeholders
+
+#: The columns of an `event_aggregates` row, as `save_event_aggregates` takes them.
+AGGREGATE_COLUMNS = (
+    "event_id", "model", "members", "last_seq", "vector_sum", "actors", "places", "days",
+    "occasions",
+)
 
 
 class AnalysisQueries(Queries):
@@ -128,6 +134,68 @@ class AnalysisQueries(Queries):
         """(article_id, event_id) in the order the decisions were made."""
         rows = self._query("SELECT article_id, event_id FROM event_members ORDER BY seq")
         return [(r["article_id"], r["event_id"]) for r in rows]
+
+    def members_of_events(self, event_ids: Iterable[str]) -> list[tuple[str, str]]:
+        """(article_id, event_id) of the members of these events, in decision order."""
+        rows = self._rows_for_ids(
+            "SELECT seq, article_id, event_id FROM event_members WHERE event_id IN ({ids})",
+            event_ids,
+        )
+        return [(a, e) for _, a, e in sorted((int(r[0]), r[1], r[2]) for r in rows)]
+
+    def events_of_articles(self, article_ids: Iterable[str]) -> set[str]:
+        """The events the given articles belong to."""
+        rows = self._rows_for_ids(
+            "SELECT DISTINCT event_id FROM event_members WHERE article_id IN ({ids})",
+            article_ids,
+        )
+        return {r[0] for r in rows}
+
+    def event_member_marks(self) -> dict[str, tuple[int, int]]:
+        """Per event: how many members it has and the decision number of the last."""
+        rows = self._query(
+            "SELECT event_id, count(*), max(seq) FROM event_members GROUP BY event_id"
+        )
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows}
+
+    def decided_lead_vectors(
+        self, model: str, batch: int = 2000
+    ) -> Iterator[tuple[str, str, bytes]]:
+        """``(article_id, event_id, lead vector)`` of every article placed in an event (with
+        its features, as `event_features` reads them), in decision order, read a batch at a
+        time (the clusterer's index is rebuilt from them)."""
+        after = -1
+        while True:
+            rows = self._query(
+                "SELECT m.seq, m.article_id, m.event_id, v.vector FROM event_members m "
+                "JOIN event_features f ON f.article_id = m.article_id "
+                "JOIN vectors v ON v.article_id = m.article_id AND v.kind = 'lead' "
+                "AND v.model = ? WHERE m.seq > ? ORDER BY m.seq LIMIT ?",
+                (model, after, batch),
+            )
+            for r in rows:
+                yield r[1], r[2], bytes(r[3])
+            if len(rows) < batch:
+                return
+            after = int(rows[-1][0])
+
+    def save_event_aggregates(self, rows: Iterable[dict[str, Any]]) -> None:
+        """Replace the folded features of these events (`event_aggregates` rows)."""
+        columns = AGGREGATE_COLUMNS
+        self._executemany(
+            f"INSERT OR REPLACE INTO event_aggregates ({', '.join(columns)}) "
+            f"VALUES ({placeholders(columns)})",
+            [tuple(row[c] for c in columns) for row in rows],
+        )
+
+    def event_aggregates(self, model: str) -> list[dict[str, Any]]:
+        """Every event's folded features for one embedding model, by event id."""
+        rows = self._query(
+            f"SELECT {', '.join(AGGREGATE_COLUMNS)} FROM event_aggregates WHERE model = ? "
+            "ORDER BY event_id",
+            (model,),
+        )
+        return [{**dict(r), "vector_sum": bytes(r["vector_sum"])} for r in rows]
 
     def add_membership(
         self, article_id: str, event_id: str, confidence: float, score: float, seq: int

@@ -31,20 +31,6 @@ def _marks(columns: str) -> str:
     return ", ".join("?" * len(columns.split(", ")))
 
 
-def _in(ids: Sequence[str]) -> str:
-    return ", ".join("?" * len(ids))
-
-
-#: Ids per query: SQLite's default limit on bound parameters is far above this.
-_CHUNK = 500
-
-
-def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
-    ordered = sorted(set(ids))
-    for i in range(0, len(ordered), _CHUNK):
-        yield ordered[i : i + _CHUNK]
-
-
 def _cue(r: Any) -> FramingCue:
     return FramingCue(r["article_id"], r["kind"], r["start"], r["end"], r["text"], r["lemma"],
                       r["value"], r["target_entity_id"], r["score"])
@@ -124,12 +110,10 @@ class CompareQueries(Queries):
         self, columns: str, table: str, order: str, article_ids: Iterable[str]
     ) -> Iterator[Any]:
         """Rows of a per-article table for these articles, chunked under the parameter cap."""
-        for chunk in _chunks(article_ids):
-            yield from self._query(
-                f"SELECT {columns} FROM {table} WHERE article_id IN ({_in(chunk)}) "
-                f"ORDER BY {order}",
-                chunk,
-            )
+        yield from self._rows_for_ids(
+            f"SELECT {columns} FROM {table} WHERE article_id IN ({{ids}}) ORDER BY {order}",
+            article_ids,
+        )
 
     def labels_of(self, article_ids: Iterable[str]) -> list[Label]:
         """Stored labels of the given articles, by article and offset."""
@@ -212,44 +196,37 @@ class CompareQueries(Queries):
 
     def statement_speakers_of(self, article_ids: Iterable[str]) -> set[str]:
         """Speakers of the statements that quotes of these articles belong to."""
-        found: set[str] = set()
-        for chunk in _chunks(article_ids):
-            rows = self._query(
-                "SELECT DISTINCT s.speaker_entity_id FROM statements s "
-                "JOIN statement_members m ON m.statement_id = s.statement_id "
-                "JOIN quotes q ON q.quote_id = m.quote_id "
-                f"WHERE q.article_id IN ({_in(chunk)}) AND s.speaker_entity_id IS NOT NULL",
-                chunk,
-            )
-            found.update(r[0] for r in rows)
-        return found
+        rows = self._rows_for_ids(
+            "SELECT DISTINCT s.speaker_entity_id FROM statements s "
+            "JOIN statement_members m ON m.statement_id = s.statement_id "
+            "JOIN quotes q ON q.quote_id = m.quote_id "
+            "WHERE q.article_id IN ({ids}) AND s.speaker_entity_id IS NOT NULL",
+            article_ids,
+        )
+        return {r[0] for r in rows}
 
     def repeat_links(self, statement_ids: Iterable[str]) -> list[tuple[str, str, float]]:
         """Repeat links (same words, another occasion) from any of these statements."""
-        found: list[tuple[str, str, float]] = []
-        for chunk in _chunks(statement_ids):
-            rows = self._query(
-                "SELECT statement_id, other_id, score FROM statement_repeats "
-                f"WHERE statement_id IN ({_in(chunk)}) ORDER BY statement_id, other_id",
-                chunk,
-            )
-            found.extend((r[0], r[1], float(r[2])) for r in rows)
-        return found
+        rows = self._rows_for_ids(
+            "SELECT statement_id, other_id, score FROM statement_repeats "
+            "WHERE statement_id IN ({ids}) ORDER BY statement_id, other_id",
+            statement_ids,
+        )
+        return [(r[0], r[1], float(r[2])) for r in rows]
 
     def statement_stances(self, statement_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Cached stances per statement: ``{sid: {"text": ..., "topics": [(topic, lemma,
         stance), ...]}}``; a statement whose text changed since is recomputed by the caller."""
         found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(statement_ids):
-            rows = self._query(
-                "SELECT statement_id, text, topic, lemma, stance FROM statement_stances "
-                f"WHERE statement_id IN ({_in(chunk)}) ORDER BY statement_id, topic",
-                chunk,
-            )
-            for r in rows:
-                entry = found.setdefault(r["statement_id"], {"text": r["text"], "topics": []})
-                if r["topic"]:
-                    entry["topics"].append((r["topic"], r["lemma"], r["stance"]))
+        rows = self._rows_for_ids(
+            "SELECT statement_id, text, topic, lemma, stance FROM statement_stances "
+            "WHERE statement_id IN ({ids}) ORDER BY statement_id, topic",
+            statement_ids,
+        )
+        for r in rows:
+            entry = found.setdefault(r["statement_id"], {"text": r["text"], "topics": []})
+            if r["topic"]:
+                entry["topics"].append((r["topic"], r["lemma"], r["stance"]))
         return found
 
     def save_statement_stances(
@@ -291,12 +268,11 @@ class CompareQueries(Queries):
         if actor_entity_ids is None:
             rows = self._query(f"SELECT {_POSITION_COLUMNS} FROM position_changes {order}")
             return [position_from_row(r) for r in rows]
-        found: list[PositionChange] = []
-        for chunk in _chunks(actor_entity_ids):
-            rows = self._query(
+        return [
+            position_from_row(r)
+            for r in self._rows_for_ids(
                 f"SELECT {_POSITION_COLUMNS} FROM position_changes "
-                f"WHERE actor_entity_id IN ({_in(chunk)}) {order}",
-                chunk,
+                f"WHERE actor_entity_id IN ({{ids}}) {order}",
+                actor_entity_ids,
             )
-            found.extend(position_from_row(r) for r in rows)
-        return found
+        ]

@@ -4,11 +4,25 @@ the numbering of stored decisions (``seq``) that incremental stages replay in or
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 #: Tables whose rows record decisions in order, each with a ``seq`` column.
 SEQUENCED = frozenset({"events", "event_members", "statements", "statement_members"})
+#: Ids per ``IN (...)`` query: SQLite's default limit on bound parameters is far above this.
+ID_CHUNK = 500
+
+
+def placeholders(ids: Sequence[str]) -> str:
+    """``?, ?, ...``: one placeholder per id, for ``IN (...)``."""
+    return ", ".join("?" * len(ids))
+
+
+def id_chunks(ids: Iterable[str]) -> Iterator[list[str]]:
+    """The distinct ids, sorted, in chunks of `ID_CHUNK` (one ``IN (...)`` query each)."""
+    ordered = sorted(set(ids))
+    for i in range(0, len(ordered), ID_CHUNK):
+        yield ordered[i : i + ID_CHUNK]
 
 
 class Queries:
@@ -24,6 +38,12 @@ class Queries:
 
     def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         raise NotImplementedError
+
+    def _rows_for_ids(self, sql: str, ids: Iterable[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``sql`` for all these ids, one query per chunk of them (under the
+        database's cap on bound parameters); ``sql`` writes the chunk's list as ``{ids}``."""
+        for chunk in id_chunks(ids):
+            yield from self._query(sql.replace("{ids}", placeholders(chunk)), chunk)
 
     def _any_value(self, expression: str) -> str:
         """SQL for ``expression`` read from any row of a group. SQLite lets a grouped query

@@ -329,6 +329,24 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX article_bands_article ON article_bands (article_id, scheme);
     """,
+    # 11: each event's members' features folded together, as the event clusterer holds them
+    # (`parallax.events.cluster.EventGroup`), kept as the event grows, so that a process reads
+    # one row per event instead of the features of every member article. ``members`` and
+    # ``last_seq`` (the decision number of the last membership folded in) tell a current row
+    # from a stale one, which is rebuilt from the members' features.
+    """
+    CREATE TABLE event_aggregates (
+        event_id    TEXT PRIMARY KEY REFERENCES events (event_id),
+        model       TEXT NOT NULL,
+        members     INTEGER NOT NULL,
+        last_seq    INTEGER NOT NULL,
+        vector_sum  BLOB NOT NULL,
+        actors      TEXT NOT NULL,
+        places      TEXT NOT NULL,
+        days        TEXT NOT NULL,
+        occasions   TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

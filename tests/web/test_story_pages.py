@@ -436,7 +436,7 @@ def test_search_migration_indexes_articles_stored_before_it(tmp_path: Path) -> N
         assert ingest_paths([str(path)], store, settings).articles == 1
         # Put the file back at schema 5, as a database made before the index existed (and
         # before the comparison tables of migration 7, the indexes of migrations 8 and 9 and
-        # the near-duplicate bands of migration 10).
+        # the near-duplicate bands of migration 10, the event aggregates of migration 11).
         store._conn.executescript(
             "DROP TRIGGER article_search_insert; DROP TRIGGER article_search_delete; "
             "DROP TRIGGER article_search_update; DROP TABLE article_search; "
@@ -445,7 +445,7 @@ def test_search_migration_indexes_articles_stored_before_it(tmp_path: Path) -> N
             "DROP INDEX statements_order; DROP INDEX events_order; "
             "DROP INDEX events_seq; DROP INDEX event_members_seq; "
             "DROP INDEX statements_seq; DROP INDEX statement_members_seq; "
-            "DROP TABLE article_bands; "
+            "DROP TABLE article_bands; DROP TABLE event_aggregates; "
             "PRAGMA user_version = 5;"
         )
     with SQLiteStore(settings.db) as store:
