@@ -275,9 +275,7 @@ class AnalysisQueries(Queries):
 
     def event_rows(self, event_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Event rows by id."""
-        found: dict[str, dict[str, Any]] = {}
-        for eid in event_ids:
-            rows = self._query("SELECT * FROM events WHERE event_id = ?", (eid,))
-            if rows:
-                found[eid] = dict(rows[0])
-        return found
+        asked = list(dict.fromkeys(event_ids))
+        rows = self._rows_for_ids("SELECT * FROM events WHERE event_id IN ({ids})", asked)
+        found = {r["event_id"]: dict(r) for r in rows}
+        return {eid: found[eid] for eid in asked if eid in found}  # in the order asked

@@ -191,3 +191,16 @@ def test_stories_read_one_row_per_event_not_the_articles(
     assert {e: _record(g) for e, g in again.items()} == {e: _record(g) for e, g in groups.items()}
     fixed = {r["event_id"]: r for r in store.event_aggregates(DEFAULT_BACKEND)}[stale]
     assert (fixed["members"], fixed["last_seq"]) == store.event_member_marks()[stale]
+
+
+def test_event_rows_come_in_the_order_asked(
+    analysed: tuple[SQLiteStore, Settings, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, settings, ids = analysed
+    with store.transaction():
+        Events()(store, ids, settings)
+    events = sorted({e for _, e in store.memberships()}, reverse=True)
+    monkeypatch.setattr("parallax.store.queries.ID_CHUNK", 2)  # several queries
+    rows = store.event_rows([*events, "ev_missing", events[0]])
+    assert list(rows) == events  # unknown ids left out, each id once
+    assert all(rows[e]["event_id"] == e and rows[e]["articles"] >= 1 for e in events)
