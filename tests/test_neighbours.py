@@ -109,3 +109,27 @@ def test_a_smaller_index_saved_over_a_larger_leaves_no_segment_of_it(tmp_path: P
     (folder / "segment-00001.keys").write_text("v1\nv2", encoding="utf-8")
     with pytest.raises(ValueError):
         NeighbourIndex.load(folder, dim=16)
+
+
+def test_sealed_segments_keep_their_keys_packed_and_give_them_back_whole(
+    tmp_path: Path,
+) -> None:
+    rows = cloud(130, seed=6)
+    # keys of different lengths, and not only ASCII
+    keys = [f"q{i}" + ("é" * (i % 4)) + ("x" * (i % 11)) for i in range(130)]
+    index = NeighbourIndex(dim=16, segment=40)
+    for key, row in zip(keys, rows, strict=True):
+        index.add(key, row)
+    # three full segments held as arrays, the growing one as a list
+    assert [type(k).__name__ for k in index._sealed_keys] == ["ndarray"] * 3
+    assert len(index._open_keys) == 10 and len(index) == 130
+    for probe in [*cloud(20, seed=7), *rows[::13]]:
+        expected = [keys[int(name[1:])] for name in exact_nearest(rows, probe, 6)]
+        assert index.nearest(probe, 6) == expected
+    folder = tmp_path / "index"
+    index.save(folder)
+    assert (folder / "segment-00001.keys").read_text(encoding="utf-8").split("\n") == keys[40:80]
+    loaded = NeighbourIndex.load(folder, dim=16)
+    assert [type(k).__name__ for k in loaded._sealed_keys] == ["ndarray"] * 3
+    for probe in cloud(20, seed=8):
+        assert loaded.nearest(probe, 130) == index.nearest(probe, 130)

@@ -14,8 +14,12 @@ writes only the segments the folder does not have yet and the growing one.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+import numpy as np
+import numpy.typing as npt
 
 from parallax.nlp.embeddings import Vectors
 
@@ -47,17 +51,26 @@ class NeighbourIndex:
             raise ValueError(f"segment must hold at least one vector, not {segment}")
         self.dim = dim
         self.segment = segment
-        self._keys: list[str] = []
         # sealed segments in order (in memory until saved, then views of their files), and the
-        # one that grows; a vector's usearch key is its position in `_keys`
+        # one that grows; a vector's usearch key is its position among all keys. A sealed
+        # segment's keys are packed in one array of fixed-width UTF-8 (16 bytes a key for the
+        # corpus's ids, against ~70 as Python strings: ~30 MB instead of ~135 at 1.85M quotes).
         self._sealed: list[Any] = []
+        self._sealed_keys: list[npt.NDArray[np.bytes_]] = []
         self._open = _new_graph(dim)
+        self._open_keys: list[str] = []
         # the folder whose segment files hold the first `_on_disk` sealed segments
         self._home: Path | None = None
         self._on_disk = 0
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._sealed_keys) * self.segment + len(self._open_keys)
+
+    def _key(self, position: int) -> str:
+        number, offset = divmod(position, self.segment)
+        if number < len(self._sealed_keys):
+            return bytes(self._sealed_keys[number][offset]).decode("utf-8")
+        return self._open_keys[offset]
 
     @property
     def segments(self) -> int:
@@ -68,24 +81,25 @@ class NeighbourIndex:
         """Index ``vector`` under ``key``."""
         if len(self._open) >= self.segment:
             self._sealed.append(self._open)
-            self._open = _new_graph(self.dim)
-        self._open.add(len(self._keys), vector, threads=1)
-        self._keys.append(key)
+            self._sealed_keys.append(_packed(self._open_keys))
+            self._open, self._open_keys = _new_graph(self.dim), []
+        self._open.add(len(self), vector, threads=1)
+        self._open_keys.append(key)
 
     def nearest(self, vector: Vectors, k: int) -> list[str]:
         """Keys of up to ``k`` nearest vectors, closest first (empty when nothing is indexed)."""
-        if not self._keys:
+        if not len(self):
             return []
         if not self._sealed:
             found = self._open.search(vector, min(k, len(self._open)), threads=1)
-            return [self._keys[int(key)] for key in found.keys]
+            return [self._open_keys[int(key)] for key in found.keys]
         hits: list[tuple[float, int]] = []
         for graph in (*self._sealed, self._open):
             if len(graph):
                 found = graph.search(vector, min(k, len(graph)), threads=1)
                 hits.extend(zip(found.distances.tolist(), found.keys.tolist(), strict=True))
         # equal distances fall back to the earlier vector, so the merge is deterministic
-        return [self._keys[key] for _, key in sorted(hits)[:k]]
+        return [self._key(key) for _, key in sorted(hits)[:k]]
 
     def save(self, folder: Path) -> None:
         """Write the index to ``folder``: the sealed segments it lacks, the growing one, their
@@ -100,10 +114,9 @@ class NeighbourIndex:
         layout.unlink(missing_ok=True)
         per = self.segment
         for number in range(self._on_disk, len(self._sealed)):
-            keys = self._keys[number * per : (number + 1) * per]
+            keys = _unpacked(self._sealed_keys[number])
             _write(folder, f"segment-{number:05d}", self._sealed[number], keys)
-        start = len(self._sealed) * per
-        _write(folder, "open", self._open, self._keys[start:])
+        _write(folder, "open", self._open, self._open_keys)
         for legacy in ("index.usearch", "keys.txt"):  # one whole index, as saved before segments
             (folder / legacy).unlink(missing_ok=True)
         for stale in folder.glob("segment-*.usearch"):
@@ -113,7 +126,7 @@ class NeighbourIndex:
                 stale.with_suffix(".keys").unlink(missing_ok=True)
         fresh = layout.with_suffix(".tmp")
         fresh.write_text(
-            json.dumps({"segment": per, "sealed": len(self._sealed), "count": len(self._keys)}),
+            json.dumps({"segment": per, "sealed": len(self._sealed), "count": len(self)}),
             encoding="utf-8",
         )
         fresh.replace(layout)
@@ -137,11 +150,12 @@ class NeighbourIndex:
         per, sealed, count = int(layout["segment"]), int(layout["sealed"]), int(layout["count"])
         index = cls(dim, segment=per)
         for number in range(sealed):
-            index._keys.extend(_read_keys(folder / f"segment-{number:05d}.keys", per))
+            keys = _read_keys(folder / f"segment-{number:05d}.keys", per)
+            index._sealed_keys.append(_packed(keys))
         index._open.load(str(folder / "open.usearch"))
-        index._keys.extend(_read_keys(folder / "open.keys", len(index._open)))
-        if len(index._keys) != count:
-            raise ValueError(f"{folder}: {len(index._keys)} keys but the layout says {count}")
+        index._open_keys = _read_keys(folder / "open.keys", len(index._open))
+        if len(index) != count:
+            raise ValueError(f"{folder}: {len(index)} keys but the layout says {count}")
         # sealed segments are searched from their files; `_view_sealed` checks their sizes
         index._sealed = [_Sized(per) for _ in range(sealed)]
         index._home = folder
@@ -157,6 +171,17 @@ class _Sized:
 
     def __len__(self) -> int:
         return self.size
+
+
+def _packed(keys: Sequence[str]) -> npt.NDArray[np.bytes_]:
+    """Keys as one array of fixed-width UTF-8 (a key never ends in NUL, which the width pads
+    with and `bytes` of an element strips)."""
+    encoded = [key.encode("utf-8") for key in keys]
+    return np.array(encoded, dtype=f"S{max(1, *map(len, encoded))}")
+
+
+def _unpacked(keys: npt.NDArray[np.bytes_]) -> list[str]:
+    return [bytes(key).decode("utf-8") for key in keys]
 
 
 def _read_keys(path: Path, expected: int) -> list[str]:
