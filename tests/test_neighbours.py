@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from parallax.nlp.neighbours import NeighbourIndex
+from parallax.nlp.neighbours import NeighbourIndex, _packed, _unpacked
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -131,5 +131,6 @@ def test_sealed_segments_keep_their_keys_packed_and_give_them_back_whole(
     assert (folder / "segment-00001.keys").read_text(encoding="utf-8").split("\n") == keys[40:80]
     loaded = NeighbourIndex.load(folder, dim=16)
     assert [type(k).__name__ for k in loaded._sealed_keys] == ["ndarray"] * 3
+    assert _unpacked(_packed([])) == [] and _unpacked(_packed(["", "é"])) == ["", "é"]
     for probe in cloud(20, seed=8):
         assert loaded.nearest(probe, 130) == index.nearest(probe, 130)

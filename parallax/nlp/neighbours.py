@@ -177,7 +177,7 @@ def _packed(keys: Sequence[str]) -> npt.NDArray[np.bytes_]:
     """Keys as one array of fixed-width UTF-8 (a key never ends in NUL, which the width pads
     with and `bytes` of an element strips)."""
     encoded = [key.encode("utf-8") for key in keys]
-    return np.array(encoded, dtype=f"S{max(1, *map(len, encoded))}")
+    return np.array(encoded, dtype=f"S{max([1, *map(len, encoded)])}")
 
 
 def _unpacked(keys: npt.NDArray[np.bytes_]) -> list[str]:
