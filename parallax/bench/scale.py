@@ -131,10 +131,12 @@ def _leg(
     articles: int,
     anon_mb: float = 0.0,
     stage_seconds: Sequence[dict[str, float]] = (),
+    kept: Sequence[dict[str, int]] = (),
 ) -> dict[str, Any]:
     """The numbers of one process's run so far: ``times`` are its start, the end of ingest and
     each round's commit; ``counts`` the articles analysed by each commit; ``stage_seconds``
-    the seconds each stage took in each round."""
+    the seconds each stage took in each round; ``kept`` what the stages kept after each round
+    (`kept_by_stages`) with the process's own memory then."""
     sizes = [b - a for a, b in zip([0, *counts], counts, strict=False)]
     costs = [
         round((times[i + 2] - times[i + 1]) / sizes[i], 4) for i in range(len(sizes)) if sizes[i]
@@ -155,7 +157,20 @@ def _leg(
         "round_size": round_size,
         "round_costs": costs,
         "round_stage_costs": stage_costs,
+        "round_kept": list(kept),
     }
+
+
+def kept_by_stages(stages: Sequence[Any]) -> dict[str, int]:
+    """What each stage keeps from one round to the next (the stages' ``kept()``, where they
+    have one), as ``"stage: what"`` counts, with the process's own memory in MB: what a long
+    run's memory between rounds is made of."""
+    found = {"anonymous MB": round(_anon_mb())}
+    for stage in stages:
+        kept = getattr(stage, "kept", None)
+        if kept is not None:
+            found.update({f"{stage.name}: {what}": n for what, n in kept().items()})
+    return found
 
 
 class StageClock:
@@ -194,7 +209,7 @@ def measure_here(
     also written there after each committed round (atomically), so a run stopped part-way
     leaves what it measured of the rounds it committed."""
     from parallax.ingest import ingest_paths
-    from parallax.pipeline import analyze
+    from parallax.pipeline import analyze, default_stages
     from parallax.settings import Settings
     from parallax.store import SQLiteStore
 
@@ -206,26 +221,31 @@ def measure_here(
         articles = store.count_articles()
         counts: list[int] = []
         clock = StageClock()
+        stages = default_stages()
+        kept: list[dict[str, int]] = []
 
         def on_round(done: int, total: int) -> None:
             clock.commit()
             times.append(time.perf_counter())
             counts.append(done)
+            kept.append(kept_by_stages(stages))
             if progress is not None:
                 _write_json(
                     progress,
-                    _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds),
+                    _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds,
+                         kept),
                 )
 
         analyze(
             store,
             settings,
+            stages=stages,
             engine=engine,
             round_size=round_size,
             on_stage=clock.stage,
             on_round=on_round,
         )
-    return _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds)
+    return _leg(engine, round_size, times, counts, articles, anon.mb, clock.rounds, kept)
 
 
 def _write_json(path: Path, value: Any) -> None:
@@ -419,6 +439,7 @@ __all__ = [
     "StageClock",
     "bench_scale",
     "combine_legs",
+    "kept_by_stages",
     "measure_here",
     "run_one",
     "run_scale_bench",

@@ -175,6 +175,10 @@ class Positions:
         # take a stance on repeat from round to round, and a word's vector never changes.
         self._word_vectors: dict[str, np.ndarray] = {}
 
+    def kept(self) -> dict[str, int]:
+        """What the stage keeps for the next round: the stance words' vectors."""
+        return {"stance words": len(self._word_vectors)}
+
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
     ) -> dict[str, int]:

@@ -104,6 +104,10 @@ class Annotate:
         # shared with the later stages that read the same bodies (quotes), so each is parsed once
         self.parses = parses
 
+    def kept(self) -> dict[str, int]:
+        """What the stage keeps for the next round: the parses it shares with later stages."""
+        return {} if self.parses is None else {"parses": len(self.parses)}
+
     def __call__(
         self,
         store: Store,
@@ -254,6 +258,14 @@ class Events:
         # article's features; any other change to the memberships moves the mark (a rolled-back
         # round, another writer) and the clusterer is loaded again.
         self._kept: tuple[Store, tuple[int, int], EventClusterer] | None = None
+
+    def kept(self) -> dict[str, int]:
+        """What the stage keeps for the next round: the clusterer's events and the articles
+        in its index."""
+        if self._kept is None:
+            return {}
+        clusterer = self._kept[2]
+        return {"events": len(clusterer.events), "articles indexed": len(clusterer.event_of)}
 
     def _clusterer(self, store: Store) -> EventClusterer:
         kept = self._kept

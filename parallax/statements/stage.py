@@ -363,6 +363,14 @@ class Statements:
             index=load_quote_index(store, embedder),
         )
 
+    def kept(self) -> dict[str, int]:
+        """What the stage keeps for the next round: quotes the aligner holds beside its
+        index, and the quotes in the index."""
+        if self._kept is None:
+            return {}
+        aligner = self._kept[2]
+        return {"quotes held": aligner.held, "quotes indexed": len(aligner.index)}
+
     def committed(self, store: Store) -> None:
         """After a round commits: save the index the aligner grew, if it grew."""
         kept = self._kept

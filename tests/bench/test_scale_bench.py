@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,43 @@ def _leg(
     if anon is not None:  # legs written before the anonymous peak was measured lack it
         leg["peak_anon_mb"] = anon
     return leg
+
+
+def test_each_round_records_what_the_stages_keep_for_the_next(tmp_path: Path) -> None:
+    from parallax.bench.scale import kept_by_stages
+
+    class Keeps:
+        name = "statements"
+
+        def kept(self) -> dict[str, int]:
+            return {"quotes held": 7, "quotes indexed": 9}
+
+    class KeepsNothing:
+        name = "stories"
+
+    kept = kept_by_stages([Keeps(), KeepsNothing()])
+    assert kept["statements: quotes held"] == 7 and kept["statements: quotes indexed"] == 9
+    assert set(kept) == {"anonymous MB", "statements: quotes held", "statements: quotes indexed"}
+    assert kept["anonymous MB"] > 10  # this test process's own memory
+
+
+@pytest.mark.slow
+def test_a_measured_process_says_what_its_stages_kept_after_each_round(
+    seeds_dir: Path, tmp_path: Path
+) -> None:
+    from parallax.bench.scale import measure_here
+
+    corpus = tmp_path / "corpus.jsonl"
+    write_corpus(_records(seeds_dir), 5, corpus)
+    leg = measure_here(corpus, tmp_path / "s.db", "local", 2)
+    kept = leg["round_kept"]
+    assert len(kept) == 3  # rounds of 2, 2 and 1
+    for before, after in pairwise(kept):
+        # parses, the aligner's index and the clusterer's articles only grow over these rounds
+        for what in ("nlp: parses", "statements: quotes indexed", "events: articles indexed"):
+            assert 0 < before[what] <= after[what]
+    assert kept[-1]["events: articles indexed"] == 5 and kept[-1]["nlp: parses"] == 5
+    assert all(k["anonymous MB"] > 50 and "positions: stance words" in k for k in kept)
 
 
 def test_the_stage_that_grew_most_is_named() -> None:
