@@ -258,17 +258,26 @@ class EventClusterer:
             self._remember(f, event_id)
         return self
 
+    @property
+    def index(self) -> NeighbourIndex:
+        """The nearest-neighbour index of the decided articles' leads."""
+        return self._index
+
     def restore(
-        self, events: Mapping[str, EventGroup], decided: Iterable[tuple[str, str, Vectors]]
+        self,
+        events: Mapping[str, EventGroup],
+        members: Iterable[tuple[str, str]],
+        index: NeighbourIndex,
     ) -> EventClusterer:
-        """Go on from stored decisions without replaying them: the events as they stand, and
-        ``(article_id, event_id, vector)`` of their members in decision order, which builds the
-        same neighbour index as `fit` on the same decisions."""
+        """Go on from stored decisions without replaying them: the events as they stand,
+        ``(article_id, event_id)`` of their members, and the neighbour index of the members'
+        leads in decision order (the graph `fit` builds on the same decisions, rebuilt or
+        kept from the run that built it)."""
         self.events = dict(events)
-        for article_id, event_id, vector in decided:
+        self._index = index
+        for article_id, event_id in members:
             if event_id in self.events:
                 self.event_of[article_id] = event_id
-                self._index.add(article_id, vector)
         return self
 
     def candidates(self, f: EventFeatures) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -30,7 +31,8 @@ from parallax.events.features import (
 )
 from parallax.nlp.annotate import MODEL as NLP_MODEL
 from parallax.nlp.annotate import Annotation, Parses, annotate
-from parallax.nlp.embeddings import DEFAULT_BACKEND, Vectors, load_embedder
+from parallax.nlp.embeddings import BACKENDS, DEFAULT_BACKEND, Vectors, load_embedder
+from parallax.nlp.neighbours import load_marked, save_marked
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.store import Store
@@ -233,15 +235,38 @@ def load_event_groups(store: Store) -> dict[str, EventGroup]:
     return groups
 
 
+def lead_index_folder(store: Store) -> Path | None:
+    """Where the lead index is kept between runs: the store's `index_home` (beside a SQLite
+    file, or a cache folder for a PostgreSQL store); ``None`` when it has none."""
+    home = store.index_home()
+    return None if home is None else home / f"leads-{DEFAULT_BACKEND}"
+
+
+def _lead_mark(store: Store) -> list[object]:
+    """What the lead index must have been saved at to be the store's: the membership mark and
+    the last placed article (so that two different rounds of one size do not look alike)."""
+    count, last = store.decisions_mark("event_members")
+    return [count, last, store.last_event_member()]
+
+
 def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
     """An event clusterer holding every stored decision: the events as stored
-    (`load_event_groups`) and the neighbour index of their members' leads, built in decision
-    order, read a batch at a time."""
-    decided = (
-        (article_id, event_id, np.frombuffer(vector, dtype=np.float32))
-        for article_id, event_id, vector in store.decided_lead_vectors(DEFAULT_BACKEND)
+    (`load_event_groups`), which event each article is in, and the neighbour index of their
+    leads: the one the last committed round kept, else rebuilt in decision order from the
+    stored vectors, read a batch at a time."""
+    dim = BACKENDS[DEFAULT_BACKEND].dim  # the class's, not a loaded model's
+    index = load_marked(
+        lead_index_folder(store),
+        _lead_mark(store),
+        dim,
+        lambda: (
+            (article_id, np.frombuffer(vector, dtype=np.float32)[:dim])
+            for article_id, _, vector in store.decided_lead_vectors(DEFAULT_BACKEND)
+        ),
     )
-    return EventClusterer(model).restore(load_event_groups(store), decided)
+    return EventClusterer(model, dim=dim).restore(
+        load_event_groups(store), store.event_memberships(), index
+    )
 
 
 class Events:
@@ -258,6 +283,8 @@ class Events:
         # article's features; any other change to the memberships moves the mark (a rolled-back
         # round, another writer) and the clusterer is loaded again.
         self._kept: tuple[Store, tuple[int, int], EventClusterer] | None = None
+        # the store and mark the lead index was last saved at
+        self._saved: tuple[Store, tuple[int, int]] | None = None
 
     def kept(self) -> dict[str, int]:
         """What the stage keeps for the next round: the clusterer's events and the articles
@@ -265,7 +292,18 @@ class Events:
         if self._kept is None:
             return {}
         clusterer = self._kept[2]
-        return {"events": len(clusterer.events), "articles indexed": len(clusterer.event_of)}
+        return {"events": len(clusterer.events), "articles indexed": len(clusterer.index)}
+
+    def committed(self, store: Store) -> None:
+        """After a round commits: keep the lead index the clusterer grew, if it grew, so the
+        next run loads it instead of rebuilding it from every stored lead."""
+        kept = self._kept
+        if kept is None or kept[0] is not store:
+            return
+        mark = store.decisions_mark("event_members")
+        if mark == kept[1] and (store, mark) != self._saved:
+            save_marked(lead_index_folder(store), _lead_mark(store), kept[2].index)
+            self._saved = (store, mark)
 
     def _clusterer(self, store: Store) -> EventClusterer:
         kept = self._kept

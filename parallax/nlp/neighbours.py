@@ -14,7 +14,7 @@ writes only the segments the folder does not have yet and the growing one.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,9 @@ from parallax.nlp.embeddings import Vectors
 #: (up to twice that while one grows in memory). Every segment is searched for every query, so
 #: fewer, larger segments search faster and smaller ones bound memory tighter.
 SEGMENT = 250_000
+
+#: The file naming what a kept index holds (`save_marked`): absent, the index is rebuilt.
+MARK = "mark.json"
 
 
 def _new_graph(dim: int) -> Any:
@@ -161,6 +164,56 @@ class NeighbourIndex:
         index._home = folder
         index._view_sealed(folder)
         return index
+
+
+def load_marked(
+    folder: Path | None,
+    mark: Sequence[object],
+    dim: int,
+    stored: Callable[[], Iterable[tuple[str, Vectors]]],
+) -> NeighbourIndex:
+    """The index kept in ``folder`` when it was saved at ``mark`` (`save_marked`), else one
+    rebuilt by adding ``stored()`` in order. A rebuild writes each segment it fills to the
+    folder as it goes, so it holds one segment in memory, not the corpus; it writes no mark,
+    which the caller's `save_marked` does once what the index holds is committed."""
+    if folder is not None:
+        try:
+            saved = json.loads((folder / MARK).read_text(encoding="utf-8"))
+            if saved == json.loads(json.dumps(list(mark))):
+                return NeighbourIndex.load(folder, dim)
+        except (OSError, ValueError, RuntimeError):
+            pass  # missing, stale or damaged: rebuilt below
+    index = NeighbourIndex(dim)
+    sealed = 0
+    for key, vector in stored():
+        index.add(key, vector)
+        if folder is not None and index.segments - 1 > sealed:
+            sealed = index.segments - 1
+            try:
+                (folder / MARK).unlink(missing_ok=True)
+                index.save(folder)
+            except OSError:
+                pass  # the segments stay in memory; the caller's save tries again
+    return index
+
+
+def save_marked(folder: Path | None, mark: Sequence[object], index: NeighbourIndex) -> None:
+    """Keep ``index`` in ``folder`` with the ``mark`` of what it holds (after a commit), for
+    `load_marked`. Nothing is kept when ``folder`` is ``None`` (an in-memory store)."""
+    if folder is None:
+        return
+    path = folder / MARK
+    try:
+        # the mark goes first and comes back last: a crash in between leaves no mark, and the
+        # next run rebuilds the index from the store
+        path.unlink(missing_ok=True)
+        index.save(folder)
+        fresh = path.with_suffix(".tmp")
+        fresh.write_text(json.dumps(list(mark)), encoding="utf-8")
+        fresh.replace(path)
+    except OSError:
+        # a full disk or a read-only folder costs the next run a rebuild, not this run's work
+        path.unlink(missing_ok=True)
 
 
 class _Sized:

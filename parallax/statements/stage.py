@@ -8,7 +8,6 @@ quote changes only the statement it joins (or founds) and the repeat links it ad
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ import numpy as np
 from parallax.model import Quote
 from parallax.nlp.annotate import Parses
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
-from parallax.nlp.neighbours import NeighbourIndex
+from parallax.nlp.neighbours import NeighbourIndex, load_marked, save_marked
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.statements.align import (
@@ -271,52 +270,21 @@ def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
     """The nearest-neighbour index of every decided quote: the saved one when it was saved at
     the store's present mark, else rebuilt by adding the stored vectors in decision order
     (the graph the replayed aligner builds)."""
-    folder = index_folder(store, embedder)
-    if folder is not None:
-        try:
-            saved = json.loads((folder / "mark.json").read_text(encoding="utf-8"))
-            if saved == _index_mark(store):
-                return NeighbourIndex.load(folder, embedder.dim)
-        except (OSError, ValueError, RuntimeError):
-            pass  # missing, stale or damaged: rebuilt below
-    index = NeighbourIndex(embedder.dim)
-    sealed = 0
-    for quote_id, vector in store.aligned_vectors(embedder.name):
-        index.add(quote_id, np.frombuffer(vector, dtype=np.float32)[: embedder.dim])
-        if folder is not None and index.segments - 1 > sealed:
-            # a full segment goes to its file and is searched from there, so a rebuild holds
-            # one segment in memory, not the corpus; no mark until the round commits
-            sealed = index.segments - 1
-            _save_unmarked(folder, index)
-    return index
-
-
-def _save_unmarked(folder: Path, index: NeighbourIndex) -> None:
-    try:
-        (folder / "mark.json").unlink(missing_ok=True)
-        index.save(folder)
-    except OSError:
-        pass  # the segments stay in memory; the round's save tries again
+    return load_marked(
+        index_folder(store, embedder),
+        _index_mark(store),
+        embedder.dim,
+        lambda: (
+            (quote_id, np.frombuffer(vector, dtype=np.float32)[: embedder.dim])
+            for quote_id, vector in store.aligned_vectors(embedder.name)
+        ),
+    )
 
 
 def save_quote_index(store: Store, embedder: Embedder, index: NeighbourIndex) -> None:
     """Keep the index in the store's index folder with the mark it matches (after a
     commit)."""
-    folder = index_folder(store, embedder)
-    if folder is None:
-        return
-    mark = folder / "mark.json"
-    try:
-        # the mark goes first and comes back last: a crash in between leaves no mark, and the
-        # next run rebuilds the index from the store
-        mark.unlink(missing_ok=True)
-        index.save(folder)
-        fresh = mark.with_suffix(".tmp")
-        fresh.write_text(json.dumps(_index_mark(store)), encoding="utf-8")
-        fresh.replace(mark)
-    except OSError:
-        # a full disk or a read-only folder costs the next run a rebuild, not this run's work
-        mark.unlink(missing_ok=True)
+    save_marked(index_folder(store, embedder), _index_mark(store), index)
 
 
 class Statements:

@@ -179,6 +179,29 @@ class AnalysisQueries(Queries):
                 return
             after = int(rows[-1][0])
 
+    def event_memberships(self, batch: int = 5000) -> Iterator[tuple[str, str]]:
+        """``(article_id, event_id)`` of every article placed in an event, in decision order,
+        read a batch at a time."""
+        after = -1
+        while True:
+            rows = self._query(
+                "SELECT seq, article_id, event_id FROM event_members WHERE seq > ? "
+                "ORDER BY seq LIMIT ?",
+                (after, batch),
+            )
+            for r in rows:
+                yield r[1], r[2]
+            if len(rows) < batch:
+                return
+            after = int(rows[-1][0])
+
+    def last_event_member(self) -> str | None:
+        """The article of the latest event decision (``None`` before any)."""
+        rows = self._query(
+            "SELECT article_id FROM event_members ORDER BY seq DESC, article_id DESC LIMIT 1"
+        )
+        return str(rows[0][0]) if rows else None
+
     def save_event_aggregates(self, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the folded features of these events (`event_aggregates` rows)."""
         columns = AGGREGATE_COLUMNS

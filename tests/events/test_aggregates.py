@@ -16,9 +16,16 @@ from postgres_db import fresh_schema
 
 from parallax.events.cluster import EventClusterer, EventGroup, EventModel, event_score
 from parallax.events.features import EventFeatures, Occasion
-from parallax.events.stage import Events, Stories, load_clusterer, load_event_groups
+from parallax.events.stage import (
+    Events,
+    Stories,
+    lead_index_folder,
+    load_clusterer,
+    load_event_groups,
+)
 from parallax.ingest import ingest_paths
 from parallax.nlp.embeddings import DEFAULT_BACKEND
+from parallax.nlp.neighbours import NeighbourIndex
 from parallax.settings import Settings
 from parallax.store import SQLiteStore, open_store
 
@@ -78,9 +85,13 @@ def test_a_restored_clusterer_decides_as_the_one_that_made_the_decisions() -> No
     going = EventClusterer(EventModel())
     decided = [going.add(f) for f in features[:50]]
     vectors = {f.article_id: f.vector for f in features}
+    index = NeighbourIndex(384)
+    for m in decided:  # in decision order, as the store gives them
+        index.add(m.article_id, vectors[m.article_id])
     restored = EventClusterer(EventModel()).restore(
         {e: EventGroup.from_record(_record(g)) for e, g in going.events.items()},
-        ((m.article_id, m.event_id, vectors[m.article_id]) for m in decided),
+        ((m.article_id, m.event_id) for m in decided),
+        index,
     )
     assert [restored.add(f) for f in features[50:]] == [going.add(f) for f in features[50:]]
 
@@ -127,7 +138,7 @@ def _cluster_in_rounds(
 ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     events, stories = Events(), Stories()
     for start in range(0, len(ids), 7):
-        if variant == "reloaded":
+        if variant in ("reloaded", "kept index"):
             events = Events()  # a new process each round: events read from the store
         if variant == "legacy":
             events = Events()
@@ -136,11 +147,13 @@ def _cluster_in_rounds(
         with store.transaction():
             events(store, ids[start : start + 7], settings)
             stories(store, ids[start : start + 7], settings)
+        if variant == "kept index":  # the lead index saved after the commit, loaded next
+            events.committed(store)
     story_of = {e["event_id"]: e["story_id"] for e in store.list_events()}
     return store.memberships(), story_of
 
 
-@pytest.mark.parametrize("variant", ["reloaded", "legacy"])
+@pytest.mark.parametrize("variant", ["reloaded", "legacy", "kept index"])
 def test_rounds_decide_the_same_from_stored_events_as_from_kept_ones(
     analysed: tuple[SQLiteStore, Settings, list[str]], tmp_path: Path, variant: str
 ) -> None:
@@ -204,3 +217,42 @@ def test_event_rows_come_in_the_order_asked(
     rows = store.event_rows([*events, "ev_missing", events[0]])
     assert list(rows) == events  # unknown ids left out, each id once
     assert all(rows[e]["event_id"] == e and rows[e]["articles"] >= 1 for e in events)
+
+
+def test_a_committed_round_keeps_the_lead_index_and_the_next_process_reads_it(
+    analysed: tuple[SQLiteStore, Settings, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, settings, ids = analysed
+    events = Events()
+    with store.transaction():
+        events(store, ids[:20], settings)
+    folder = lead_index_folder(store)
+    assert folder is not None and not (folder / "mark.json").exists()  # nothing committed yet
+    events.committed(store)
+    assert (folder / "mark.json").is_file()
+    rebuilt: list[str] = []
+    real = store.decided_lead_vectors
+
+    def leads(model: str, batch: int = 2000) -> Any:
+        for row in real(model, batch):
+            rebuilt.append(row[0])
+            yield row
+
+    monkeypatch.setattr(store, "decided_lead_vectors", leads)
+    kept = load_clusterer(store, EventModel())
+    assert rebuilt == [] and len(kept.index) == 20  # read from the files
+    assert kept.event_of == dict(store.memberships())
+    # a decision the files do not hold (a round rolled back after the save, another writer):
+    # the index is rebuilt from the store, never trusted
+    with store.transaction():
+        last = store.last_event_member()
+        store._execute("DELETE FROM event_members WHERE article_id = ?", (last,))
+    again = load_clusterer(store, EventModel())
+    assert len(rebuilt) == len(again.index) == 19 and last not in again.event_of
+    # the kept index answers as the rebuilt one does
+    vectors = {a: np.frombuffer(v, dtype=np.float32) for a, _, v in real(DEFAULT_BACKEND)}
+    for article_id, vector in sorted(vectors.items()):
+        assert kept.index.nearest(vector, 3)[0] == article_id
+        assert again.index.nearest(vector, 5) == [
+            k for k in kept.index.nearest(vector, 6) if k != last
+        ][:5]
