@@ -154,7 +154,8 @@ def run_bench(data: Path, limit: int | None = None, cache: Path | None = None) -
         console.print(
             _table("HTML extraction, scrapinghub benchmark pages", bench_html(data, limit))
         )
-    console.print(_clustering_table(load_records(data, limit)))
+    for table in _clustering_tables(load_records(data, limit), limit):
+        console.print(table)
     from parallax.bench.quotes import quotes_table
 
     records = load_records(data, 200 if limit is None else limit)
@@ -167,10 +168,11 @@ def run_bench(data: Path, limit: int | None = None, cache: Path | None = None) -
     return 0
 
 
-def _clustering_table(records: list[dict[str, Any]]) -> Table:
-    from parallax.bench.events import bench_clustering
+def _clustering_tables(records: list[dict[str, Any]], limit: int | None) -> list[Table]:
+    from parallax.bench.events import INDEX_SIZES, bench_clustering, bench_neighbour_index
 
-    features, growth = bench_clustering(records)
+    measured = bench_clustering(records)
+    features, growth = measured.features, measured.growth
     table = Table(
         title=(
             f"Event clustering, AllSides corpus: cost per article as the corpus grows "
@@ -190,4 +192,21 @@ def _clustering_table(records: list[dict[str, Any]]) -> Table:
             f"{g.large.per_second:.0f}",
             f"{g.ratio:.2f}x",
         )
-    return table
+    sizes = INDEX_SIZES if limit is None else (limit, 4 * limit)
+    costs = bench_neighbour_index(measured.vectors, sizes)
+    index = Table(
+        title=(
+            f"Event candidates: the lead index alone, per article, past the corpus "
+            f"({len(measured.vectors)} leads, then noisy copies)"
+        )
+    )
+    for column in ("leads indexed", "insert ms", "search ms", "search vs first"):
+        index.add_column(column, justify="right")
+    for cost in costs:
+        index.add_row(
+            f"{cost.size:,}",
+            f"{cost.insert_ms:.3f}",
+            f"{cost.search_ms:.3f}",
+            f"{cost.search_ms / costs[0].search_ms:.2f}x",
+        )
+    return [table, index]
