@@ -9,10 +9,12 @@ whose text changed since their stances were cached.
 from __future__ import annotations
 
 import functools
+import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -172,12 +174,33 @@ class Positions:
     def __init__(self, embedder: Embedder | None = None) -> None:
         self._embedder = embedder
         # Embeddings of the stance words, kept across rounds: the words an actor's statements
-        # take a stance on repeat from round to round, and a word's vector never changes.
+        # take a stance on repeat from round to round, and a word's vector never changes. They
+        # are also kept in a file beside the store (`stance_words_file`), so a new process
+        # does not embed again every word of the histories it recomputes.
         self._word_vectors: dict[str, np.ndarray] = {}
+        # the file the words were last read from or written to, and how many it then held
+        self._words_file: tuple[Path | None, int] | None = None
 
     def kept(self) -> dict[str, int]:
         """What the stage keeps for the next round: the stance words' vectors."""
         return {"stance words": len(self._word_vectors)}
+
+    def _read_words(self, store: Store, embedder: Embedder) -> None:
+        path = stance_words_file(store, embedder.name)
+        if self._words_file is not None and self._words_file[0] == path:
+            return
+        found = read_word_vectors(path, embedder.dim) if path is not None else {}
+        for word, vector in found.items():
+            self._word_vectors.setdefault(word, vector)
+        self._words_file = (path, len(found))
+
+    def committed(self, store: Store) -> None:
+        """After a round commits: write the stance words to the store's file when this
+        stage holds words the file lacks."""
+        path, held = self._words_file or (None, 0)
+        words = self._word_vectors
+        if path is not None and len(words) > held and write_word_vectors(path, words):
+            self._words_file = (path, len(words))
 
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
@@ -191,6 +214,7 @@ class Positions:
         nlp = load_nlp()
         lemmatizer = load_lemmatizer()
         embedder = self._embedder or load_embedder(DEFAULT_BACKEND)
+        self._read_words(store, embedder)
         word_vectors = self._word_vectors
         total = 0
         for actor in actors:
@@ -235,3 +259,43 @@ class Positions:
             store.replace_positions(actor, changes)
             total += len(changes)
         return {"actors": len(actors), "position_changes": total}
+
+
+def stance_words_file(store: Store, model: str) -> Path | None:
+    """Where the stance words' vectors are kept beside the store (its `index_home`); ``None``
+    for a store without one (in memory)."""
+    home = store.index_home()
+    return None if home is None else home / f"stance-words-{model}.npz"
+
+
+def read_word_vectors(path: Path, dim: int) -> dict[str, np.ndarray]:
+    """The words and vectors `write_word_vectors` kept; none when the file is missing or not
+    whole (the words are then embedded again)."""
+    try:
+        with np.load(path, allow_pickle=False) as kept:
+            words, vectors = kept["words"], kept["vectors"]
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return {}
+    if vectors.ndim != 2 or vectors.shape != (len(words), dim):
+        return {}
+    return {str(w): v for w, v in zip(words, vectors.astype(np.float32), strict=True)}
+
+
+def write_word_vectors(path: Path, words: dict[str, np.ndarray]) -> bool:
+    """Write every word and its vector to ``path`` whole (a reader never sees half a file);
+    ``False`` when the folder cannot take it (the next process embeds those words again)."""
+    ordered = sorted(words)
+    fresh = path.with_suffix(".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with fresh.open("wb") as out:
+            np.savez(
+                out,
+                words=np.array(ordered, dtype=str),
+                vectors=np.stack([words[w] for w in ordered]).astype(np.float32),
+            )
+        fresh.replace(path)
+    except OSError:
+        fresh.unlink(missing_ok=True)
+        return False
+    return True

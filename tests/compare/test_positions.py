@@ -132,7 +132,7 @@ def test_merge_topics_puts_a_word_in_the_first_close_group_in_founding_order() -
 def test_the_positions_stage_embeds_a_stance_word_once_across_rounds(
     seeds_dir: Path, settings: Settings, store: SQLiteStore
 ) -> None:
-    from parallax.compare.stage import Positions
+    from parallax.compare.stage import Positions, stance_words_file
     from parallax.nlp.embeddings import load_embedder
 
     ingest_paths([str(seeds_dir)], store, settings)
@@ -155,6 +155,9 @@ def test_the_positions_stage_embeds_a_stance_word_once_across_rounds(
 
     before = changes()
     embedder = Counting()
+    kept = stance_words_file(store, embedder.name)
+    assert kept is not None
+    kept.unlink()  # no file beside the store: this process embeds its words itself
     stage = Positions(embedder=embedder)
     with store.transaction():
         first = stage(store, ids, settings)
@@ -164,3 +167,61 @@ def test_the_positions_stage_embeds_a_stance_word_once_across_rounds(
         assert stage(store, ids, settings) == first  # a second round over the same actors
     assert len(embedder.words) == seen  # its words were embedded in the first
     assert changes() == before  # and the result is what the pipeline stored
+
+
+def test_a_new_process_reads_the_stance_words_a_committed_round_kept(
+    seeds_dir: Path, settings: Settings, store: SQLiteStore
+) -> None:
+    from parallax.compare.stage import Positions, stance_words_file
+    from parallax.nlp.embeddings import load_embedder
+
+    ingest_paths([str(seeds_dir)], store, settings)
+    analyze(store, settings)  # the pipeline's Positions committed its words
+    ids = [a["article_id"] for a in store.list_articles()]
+    inner = load_embedder()
+    path = stance_words_file(store, inner.name)
+    assert path is not None and path.is_file()
+
+    class Counting:
+        def __init__(self) -> None:
+            self.name, self.dim = inner.name, inner.dim
+            self.words: list[str] = []
+
+        def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+            self.words.extend(texts)
+            return inner.encode(texts, batch_size)
+
+    def changes() -> list[Any]:
+        return [tuple(r) for r in store._query("SELECT * FROM position_changes ORDER BY 1, 2, 3")]
+
+    before = changes()
+    embedder = Counting()
+    with store.transaction():
+        Positions(embedder=embedder)(store, ids, settings)  # a new process
+    assert embedder.words == [] and changes() == before  # every word read, the same changes
+    # a file that is not whole is passed over: the words are embedded again, same changes
+    path.write_bytes(path.read_bytes()[:100])
+    stage = Positions(embedder=embedder)
+    with store.transaction():
+        stage(store, ids, settings)
+    assert embedder.words and changes() == before
+    stage.committed(store)  # and written whole again
+    again = Counting()
+    with store.transaction():
+        Positions(embedder=again)(store, ids, settings)
+    assert again.words == []
+
+
+def test_stance_words_survive_a_write_and_read_whole(tmp_path: Path) -> None:
+    from parallax.compare.stage import read_word_vectors, write_word_vectors
+
+    rng = np.random.default_rng(3)
+    words = {w: rng.normal(size=8).astype(np.float32) for w in ("land", "Kyiv", "été", "n't")}
+    path = tmp_path / "sub" / "words.npz"
+    assert write_word_vectors(path, words)
+    back = read_word_vectors(path, 8)
+    assert set(back) == set(words)
+    assert all(np.array_equal(back[w], words[w]) for w in words)
+    assert read_word_vectors(path, 9) == {}  # another model's width: not these vectors
+    assert read_word_vectors(tmp_path / "missing.npz", 8) == {}
+    assert not list(path.parent.glob("*.tmp"))
