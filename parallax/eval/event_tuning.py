@@ -101,17 +101,7 @@ def demo_events(
 
 def tune(data: Path, console: Console) -> tuple[EventModel, float]:
     """Grid search on dev events; returns the best model and its mean dev F1."""
-    gold_sets, notes = load_sets(data)
-    for note in notes:
-        console.print(note)
-    dev: list[tuple[list[GoldDoc], list[EventFeatures]]] = []
-    for gold in gold_sets:
-        if gold.role == "sanity":
-            continue
-        dev_events, _ = split_events(gold)
-        docs = [d for d in gold.docs if d.event_id in dev_events]
-        console.print(f"{gold.name}: {len(docs)} dev documents in {len(dev_events)} events")
-        dev.append((docs, features_for(docs)))
+    dev = [(docs, feats) for _, docs, feats in split_sets(data, console, "dev")]
     demo = demo_features()
     names = list(GRID)
     results: list[tuple[float, tuple[Any, ...]]] = []
@@ -185,8 +175,8 @@ def ceiling(
     return Ceiling([name for name, _, _ in sets], best_single, best_each, configurations)
 
 
-def held_out_sets(data: Path, console: Console) -> list[NamedSet]:
-    """Each gold set's test documents with their features."""
+def split_sets(data: Path, console: Console, part: str) -> list[NamedSet]:
+    """Each gold set's ``"dev"`` or ``"test"`` documents with their features."""
     gold_sets, notes = load_sets(data)
     for note in notes:
         console.print(note)
@@ -194,9 +184,10 @@ def held_out_sets(data: Path, console: Console) -> list[NamedSet]:
     for gold in gold_sets:
         if gold.role == "sanity":
             continue
-        _, test_events = split_events(gold)
-        docs = [d for d in gold.docs if d.event_id in test_events]
-        console.print(f"{gold.name}: {len(docs)} test documents in {len(test_events)} events")
+        dev_events, test_events = split_events(gold)
+        events = dev_events if part == "dev" else test_events
+        docs = [d for d in gold.docs if d.event_id in events]
+        console.print(f"{gold.name}: {len(docs)} {part} documents in {len(events)} events")
         found.append((gold.name, docs, features_for(docs)))
     return found
 
@@ -232,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[red]gold data folder {args.data} is absent; pass --data DIR[/]")
         return 2
     if args.ceiling:
-        sets = held_out_sets(args.data, console)
+        sets = split_sets(args.data, console, "test")
         demo = demo_features()
         free = ceiling(sets, CEILING_GRID)
         console.print(ceiling_table("Ceiling on test events, any weights", free))
