@@ -225,3 +225,18 @@ def test_stance_words_survive_a_write_and_read_whole(tmp_path: Path) -> None:
     assert read_word_vectors(path, 9) == {}  # another model's width: not these vectors
     assert read_word_vectors(tmp_path / "missing.npz", 8) == {}
     assert not list(path.parent.glob("*.tmp"))
+
+
+def test_the_lone_lemmatizer_gives_the_full_pipelines_lemmas() -> None:
+    import spacy
+
+    from parallax.nlp.annotate import MODEL, load_lemmatizer, load_nlp
+
+    nlp, lone = load_nlp(), load_lemmatizer()
+    full = spacy.load(MODEL)
+    text = (
+        "The troops must withdraw from the territories, he insisted; they were never "
+        "negotiating about lands, and Kyiv's leaders had rejected the demands."
+    )
+    assert [t.lemma_ for t in lone(nlp(text))] == [t.lemma_ for t in full(text)]
+    assert "territory" in {t.lemma_ for t in lone(nlp(text))}
