@@ -195,11 +195,14 @@ class Positions:
         self._words_file = (path, len(found))
 
     def committed(self, store: Store) -> None:
-        """After a round commits: write the stance words to the store's file when this
+        """After a round commits: write the stance words to this store's file when this
         stage holds words the file lacks."""
         path, held = self._words_file or (None, 0)
         words = self._word_vectors
-        if path is not None and len(words) > held and write_word_vectors(path, words):
+        home = store.index_home()
+        if path is None or home is None or path.parent != home:
+            return  # this store's file was not read: its round found no actor
+        if len(words) > held and write_word_vectors(path, words):
             self._words_file = (path, len(words))
 
     def __call__(

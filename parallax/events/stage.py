@@ -242,13 +242,6 @@ def lead_index_folder(store: Store) -> Path | None:
     return None if home is None else home / f"leads-{DEFAULT_BACKEND}"
 
 
-def _lead_mark(store: Store) -> list[object]:
-    """What the lead index must have been saved at to be the store's: the membership mark and
-    the last placed article (so that two different rounds of one size do not look alike)."""
-    count, last = store.decisions_mark("event_members")
-    return [count, last, store.last_event_member()]
-
-
 def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
     """An event clusterer holding every stored decision: the events as stored
     (`load_event_groups`), which event each article is in, and the neighbour index of their
@@ -257,7 +250,7 @@ def load_clusterer(store: Store, model: EventModel) -> EventClusterer:
     dim = BACKENDS[DEFAULT_BACKEND].dim  # the class's, not a loaded model's
     index = load_marked(
         lead_index_folder(store),
-        _lead_mark(store),
+        store.decisions_key("event_members"),
         dim,
         lambda: (
             (article_id, np.frombuffer(vector, dtype=np.float32)[:dim])
@@ -300,9 +293,10 @@ class Events:
         kept = self._kept
         if kept is None or kept[0] is not store:
             return
-        mark = store.decisions_mark("event_members")
+        key = store.decisions_key("event_members")
+        mark = key[:2]
         if mark == kept[1] and (store, mark) != self._saved:
-            save_marked(lead_index_folder(store), _lead_mark(store), kept[2].index)
+            save_marked(lead_index_folder(store), key, kept[2].index)
             self._saved = (store, mark)
 
     def _clusterer(self, store: Store) -> EventClusterer:

@@ -259,20 +259,13 @@ def index_folder(store: Store, embedder: Embedder) -> Path | None:
     return None if home is None else home / f"quotes-{embedder.name}"
 
 
-def _index_mark(store: Store) -> list[object]:
-    """What the index must have been saved at to be the store's: the membership mark and the
-    last decided quote (so that two different rounds of one size do not look alike)."""
-    count, last = store.decisions_mark("statement_members")
-    return [count, last, store.last_statement_member()]
-
-
 def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
     """The nearest-neighbour index of every decided quote: the saved one when it was saved at
     the store's present mark, else rebuilt by adding the stored vectors in decision order
     (the graph the replayed aligner builds)."""
     return load_marked(
         index_folder(store, embedder),
-        _index_mark(store),
+        store.decisions_key("statement_members"),
         embedder.dim,
         lambda: (
             (quote_id, np.frombuffer(vector, dtype=np.float32)[: embedder.dim])
@@ -281,10 +274,14 @@ def load_quote_index(store: Store, embedder: Embedder) -> NeighbourIndex:
     )
 
 
-def save_quote_index(store: Store, embedder: Embedder, index: NeighbourIndex) -> None:
+def save_quote_index(
+    store: Store, embedder: Embedder, index: NeighbourIndex, key: Sequence[object] | None = None
+) -> None:
     """Keep the index in the store's index folder with the mark it matches (after a
-    commit)."""
-    save_marked(index_folder(store, embedder), _index_mark(store), index)
+    commit); ``key`` is the store's `decisions_key`, when the caller has just read it."""
+    if key is None:
+        key = store.decisions_key("statement_members")
+    save_marked(index_folder(store, embedder), key, index)
 
 
 class Statements:
@@ -344,9 +341,10 @@ class Statements:
         kept = self._kept
         if kept is None or kept[0] is not store:
             return
-        mark = store.decisions_mark("statement_members")
+        key = store.decisions_key("statement_members")
+        mark = key[:2]
         if mark == kept[1] and (store, mark) != self._saved:
-            save_quote_index(store, kept[3], kept[2].index)
+            save_quote_index(store, kept[3], kept[2].index, key)
             self._saved = (store, mark)
 
     def __call__(

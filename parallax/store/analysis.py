@@ -195,13 +195,6 @@ class AnalysisQueries(Queries):
                 return
             after = int(rows[-1][0])
 
-    def last_event_member(self) -> str | None:
-        """The article of the latest event decision (``None`` before any)."""
-        rows = self._query(
-            "SELECT article_id FROM event_members ORDER BY seq DESC, article_id DESC LIMIT 1"
-        )
-        return str(rows[0][0]) if rows else None
-
     def save_event_aggregates(self, rows: Iterable[dict[str, Any]]) -> None:
         """Replace the folded features of these events (`event_aggregates` rows)."""
         columns = AGGREGATE_COLUMNS

@@ -9,6 +9,8 @@ from typing import Any
 
 #: Tables whose rows record decisions in order, each with a ``seq`` column.
 SEQUENCED = frozenset({"events", "event_members", "statements", "statement_members"})
+#: The member each membership table's decisions place (what `decisions_key` names last).
+MEMBER_KEYS = {"event_members": "article_id", "statement_members": "quote_id"}
 #: Ids per ``IN (...)`` query: SQLite's default limit on bound parameters is far above this.
 ID_CHUNK = 500
 
@@ -57,6 +59,17 @@ class Queries:
             raise ValueError(f"{table!r} has no decision numbers")
         row = self._query(f"SELECT count(*), coalesce(max(seq), 0) FROM {table}")[0]
         return int(row[0]), int(row[1])
+
+    def decisions_key(self, table: str) -> tuple[int, int, str | None]:
+        """`decisions_mark` of a membership table and the member of its latest decision
+        (``None`` before any): what an index kept beside the store must have been saved at,
+        so that two different rounds of one size do not look alike."""
+        key = MEMBER_KEYS.get(table)
+        if key is None:
+            raise ValueError(f"{table!r} is not a membership table")
+        count, last = self.decisions_mark(table)
+        rows = self._query(f"SELECT {key} FROM {table} ORDER BY seq DESC, {key} DESC LIMIT 1")
+        return count, last, str(rows[0][0]) if rows else None
 
     def next_seq(self, table: str) -> int:
         """One more than the largest decision number in a sequenced table."""

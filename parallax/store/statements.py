@@ -265,13 +265,6 @@ class StatementQueries(Queries):
         )
         return {r[0] for r in rows}
 
-    def last_statement_member(self) -> str | None:
-        """The quote of the latest statement decision (``None`` before any)."""
-        rows = self._query(
-            "SELECT quote_id FROM statement_members ORDER BY seq DESC, quote_id DESC LIMIT 1"
-        )
-        return str(rows[0][0]) if rows else None
-
     def statements_quoted_in(self, article_id: str) -> set[str]:
         """Statements with a member quoted in the article."""
         rows = self._query(

@@ -240,3 +240,21 @@ def test_the_lone_lemmatizer_gives_the_full_pipelines_lemmas() -> None:
     )
     assert [t.lemma_ for t in lone(nlp(text))] == [t.lemma_ for t in full(text)]
     assert "territory" in {t.lemma_ for t in lone(nlp(text))}
+
+
+def test_a_round_commits_the_words_to_its_own_stores_file_only(tmp_path: Path) -> None:
+    from parallax.compare.stage import Positions, stance_words_file
+
+    class Named:
+        name, dim = "fake", 4
+
+    with SQLiteStore(str(tmp_path / "a.db")) as a, SQLiteStore(str(tmp_path / "b.db")) as b:
+        stage = Positions()
+        stage._read_words(a, Named())  # type: ignore[arg-type]
+        stage._word_vectors["land"] = np.ones(4, dtype=np.float32)
+        path = stance_words_file(a, "fake")
+        assert path is not None
+        stage.committed(b)  # another store's commit writes no file, its own or a's
+        assert not path.exists() and not (tmp_path / "b.db.index").exists()
+        stage.committed(a)
+        assert path.is_file()

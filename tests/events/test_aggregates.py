@@ -245,7 +245,7 @@ def test_a_committed_round_keeps_the_lead_index_and_the_next_process_reads_it(
     # a decision the files do not hold (a round rolled back after the save, another writer):
     # the index is rebuilt from the store, never trusted
     with store.transaction():
-        last = store.last_event_member()
+        last = store.decisions_key("event_members")[2]
         store._execute("DELETE FROM event_members WHERE article_id = ?", (last,))
     again = load_clusterer(store, EventModel())
     assert len(rebuilt) == len(again.index) == 19 and last not in again.event_of
@@ -256,3 +256,18 @@ def test_a_committed_round_keeps_the_lead_index_and_the_next_process_reads_it(
         assert again.index.nearest(vector, 5) == [
             k for k in kept.index.nearest(vector, 6) if k != last
         ][:5]
+
+
+def test_the_decisions_key_names_the_count_the_last_number_and_the_last_member(
+    analysed: tuple[SQLiteStore, Settings, list[str]],
+) -> None:
+    store, settings, ids = analysed
+    assert store.decisions_key("event_members") == (0, 0, None)
+    with store.transaction():
+        Events()(store, ids[:5], settings)
+    count, last, member = store.decisions_key("event_members")
+    assert (count, last) == store.decisions_mark("event_members") and count == 5
+    assert member == dict((seq, a) for a, seq in store._query(
+        "SELECT article_id, seq FROM event_members"))[last]
+    with pytest.raises(ValueError):
+        store.decisions_key("events")  # numbered, but it places no member

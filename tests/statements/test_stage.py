@@ -271,7 +271,7 @@ def test_the_quote_index_is_kept_beside_the_store_and_rebuilt_when_stale(
         assert rebuilt == [] and len(saved) == count  # read from the files, not rebuilt
         # one decision fewer (as a round rolled back after the files were written): stale
         with store.transaction():
-            last = store.last_statement_member()
+            last = store.decisions_key("statement_members")[2]
             store._execute("DELETE FROM statement_members WHERE quote_id = ?", (last,))
         fresh = statements_stage.load_quote_index(store, embedder)
         assert len(rebuilt) == len(fresh) == count - 1
