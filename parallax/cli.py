@@ -14,8 +14,17 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
+from rich.text import Text
 
 from parallax import __version__
 from parallax.api.views import (
@@ -101,13 +110,30 @@ def main(ctx: click.Context, db: str | None, config: str | None) -> None:
     ctx.obj["settings"] = load_settings(config, db=db)
 
 
-def _progress(fields: str, quiet: bool) -> Progress:
-    """A Rich progress bar: description, bar, done/total, ``fields``, time elapsed (hidden when
-    quiet or not a terminal)."""
+class RateColumn(ProgressColumn):
+    """Items per second since the task started: done over time elapsed, so a bar that moves a
+    round at a time still reads the run's own rate."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
+
+    def render(self, task: Task) -> Text:
+        """``"12.3 articles/s"``, or nothing before the first item is done."""
+        elapsed = task.finished_time or task.elapsed
+        if not task.completed or not elapsed:
+            return Text("")
+        return Text(f"{task.completed / elapsed:.1f} {self.unit}/s", style="progress.data.speed")
+
+
+def _progress(fields: str, quiet: bool, rate: str | None = None) -> Progress:
+    """A Rich progress bar: description, bar, done/total, ``rate`` items/s when given,
+    ``fields``, time elapsed (hidden when quiet or not a terminal)."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
+        *([RateColumn(rate)] if rate else []),
         TextColumn(fields),
         TimeElapsedColumn(),
         console=console,
@@ -124,9 +150,9 @@ def run_analyze(
     round_size: int = ROUND,
     quiet: bool = False,
 ) -> AnalyzeReport:
-    """Analyze the new articles with a progress bar over articles, round by round, naming the
-    stage at work (hidden when quiet or not a terminal)."""
-    with _progress("articles · {task.fields[stage]}", quiet) as progress:
+    """Analyze the new articles with a progress bar over articles, round by round, with the
+    articles per second and the stage at work (hidden when quiet or not a terminal)."""
+    with _progress("· {task.fields[stage]}", quiet, rate="articles") as progress:
         task = progress.add_task("analyze", total=None, stage="")
         return analyze_store(
             store,
@@ -218,17 +244,26 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, quiet: boo
     help="Articles analysed and committed together: memory is bounded by a round, and an "
     "interrupted run keeps the rounds it finished.",
 )
+@click.option(
+    "--workers", type=click.IntRange(min=0), default=None,
+    help="Processes for the per-article work (parse, quotes, tone, embeddings): 0 for one per "
+    "core (the default, or the `workers` setting), 1 to keep it in this process. The results "
+    "are the same.",
+)
 @click.pass_context
 @reports_errors
 def analyze(
-    ctx: click.Context, as_json: bool, engine: str, address: str | None, round_size: int
+    ctx: click.Context, as_json: bool, engine: str, address: str | None, round_size: int,
+    workers: int | None,
 ) -> None:
     """Run every analysis stage on the articles that are new since the last run."""
     store = _store(ctx)
+    settings = _settings(ctx)
+    if workers is not None:
+        settings = settings.replace(workers=workers)
     run_id = store.start_run("analyze")
     report = run_analyze(
-        store, _settings(ctx), engine=engine, address=address, round_size=round_size,
-        quiet=as_json,
+        store, settings, engine=engine, address=address, round_size=round_size, quiet=as_json,
     )
     seconds = {name: round(s, 2) for name, s in report.seconds.items()}
     stats = {"articles": report.articles, "stages": report.stages, "seconds": seconds}

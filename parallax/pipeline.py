@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from parallax.errors import ConfigError, ParallaxError
 from parallax.provenance import ExactDuplicates
@@ -50,30 +50,46 @@ class Stage(Protocol):
     ) -> dict[str, int]: ...
 
 
+@runtime_checkable
+class LooksAhead(Protocol):
+    """A stage that can start on the next round's articles while this round is written
+    (`parallax.reading.Read`: its workers read them while the writer works)."""
+
+    def next_round(self, article_ids: Sequence[str]) -> None:
+        """The articles of the round after the one the next call runs over."""
+        ...
+
+
 class StageError(ParallaxError):
     """A stage failed; the message names the stage and the cause."""
 
 
-def default_stages() -> list[Stage]:
-    """The stages `parallax analyze` runs, in order."""
+def default_stages(batch: int | None = None) -> list[Stage]:
+    """The stages `parallax analyze` runs, in order. ``batch`` is the articles per batch of
+    the per-article work (default `parallax.reading.BATCH`; tests make it small to reach
+    several workers with a few articles)."""
     from parallax.compare.stage import Compare, Positions
     from parallax.events.stage import Annotate, Events, Stories, stored_lead_vectors
-    from parallax.nlp.annotate import Parses
     from parallax.provenance import Citations, NearDuplicates, Paraphrase, Syndication
+    from parallax.reading import Read, Readings
     from parallax.statements.stage import Quotes, Statements
 
-    parses = Parses()  # annotation's parses, reused by quote extraction and tone
+    # The per-article work of a round (parse, quotes, tone, embeddings) is done once, by `Read`,
+    # on every core; the stages after it write what it found and make the decisions.
+    readings = Readings()
+    read = Read(readings) if batch is None else Read(readings, batch=batch)
     return [
         ExactDuplicates(),
         NearDuplicates(),
         Syndication(),
-        Annotate(parses=parses),
+        read,
+        Annotate(readings=readings),
         Events(),
         Stories(),
-        Quotes(parses=parses),
-        Statements(),
-        Positions(),
-        Compare(parses=parses),
+        Quotes(readings=readings),
+        Statements(readings=readings),
+        Positions(readings=readings),
+        Compare(readings=readings),
         Paraphrase(lead_vectors=stored_lead_vectors),
         Citations(lead_vectors=stored_lead_vectors),
     ]
@@ -144,9 +160,16 @@ def analyze(
             options = RayOptions(address=address)
             scope.enter_context(ray_session(options))
             stages = ray_stages(stages, options)
+        for stage in stages:
+            # a stage that holds processes (`Read`'s workers) stops them when the run ends
+            if isinstance(stage, AbstractContextManager):
+                scope.enter_context(stage)
         done = 0
         for start in range(0, len(ids), round_size):
             batch = ids[start : start + round_size]
+            for stage in stages:
+                if isinstance(stage, LooksAhead):
+                    stage.next_round(ids[start + round_size : start + 2 * round_size])
             _run_stages(store, settings, stages, batch, report, on_stage)
             for stage in stages:
                 # a stage that keeps something outside the store (an index file) writes it
@@ -167,12 +190,23 @@ def _run_stages(
     ids: list[str],
     report: AnalyzeReport,
     on_stage: Callable[[str], None] | None,
-) -> None:
+) -> list[str]:
+    """Run the stages over those of the round's ``ids`` still new once the writer lock is
+    held, and mark them analysed, in one transaction; returns the ids it ran (none when
+    another run took the whole round), and counts only those in ``report.articles``."""
     # One transaction for all stages and the round's "analysed" mark: stages are not idempotent
     # (a rerun of the events stage over articles it already placed hit a UNIQUE constraint), so
     # a kill -9 or a failure between two stages must leave none of the round's rows behind
     # (tests/reliability/test_crash_safety.py). Readers are not blocked (WAL).
     with store.transaction():
+        # The round is claimed under the writer lock: `analyze` read the new ids before taking
+        # it, and another run that read them too may have analysed some while this one waited.
+        # Running the stages on them again would place them twice.
+        claimed = store.still_unanalyzed(ids)
+        report.articles -= len(ids) - len(claimed)
+        if not claimed:
+            return claimed
+        ids = claimed
         for stage in stages:
             if on_stage is not None:
                 on_stage(stage.name)
@@ -197,3 +231,4 @@ def _run_stages(
         if on_stage is not None:
             on_stage(COMMIT)
         store.mark_analyzed(ids)
+    return ids

@@ -77,6 +77,9 @@ class Settings:
     )
     #: Bodies shorter than this many characters after cleaning are rejected as no article text.
     min_body_chars: int = 40
+    #: Processes for the per-article work of `parallax analyze` (parse, quotes, tone,
+    #: embeddings): 0 for one per core, 1 to keep it in the analysing process.
+    workers: int = 0
     #: Web server address.
     host: str = "127.0.0.1"
     port: int = 8000
@@ -98,7 +101,10 @@ _INT_FIELDS = {
     "min_body_chars",
     "port",
     "max_upload_bytes",
+    "workers",
 }
+#: Integer settings where 0 asks for the default chosen at run time.
+_ZERO_MEANS_AUTO = {"workers"}
 
 
 def _coerce(name: str, value: Any) -> Any:
@@ -110,8 +116,9 @@ def _coerce(name: str, value: Any) -> Any:
             number = int(value)
         except (TypeError, ValueError):
             raise ConfigError(f"setting {name} must be an integer, got {value!r}") from None
-        if number <= 0:
-            raise ConfigError(f"setting {name} must be positive, got {number}")
+        if number < 0 or (number == 0 and name not in _ZERO_MEANS_AUTO):
+            least = "0 or more" if name in _ZERO_MEANS_AUTO else "positive"
+            raise ConfigError(f"setting {name} must be {least}, got {number}")
         return number
     if name == "field_map":
         if not isinstance(value, Mapping):

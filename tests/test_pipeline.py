@@ -102,6 +102,37 @@ def test_analyze_goes_in_rounds_each_committed_with_its_mark(
     assert store.unanalyzed_article_ids() == []
 
 
+def test_a_round_runs_only_on_what_no_other_run_analysed_while_it_waited(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ingest_paths([str(seeds_dir)], store, settings)
+    ids = store.unanalyzed_article_ids()
+    read = store.unanalyzed_article_ids
+
+    def read_then_lose_some() -> list[str]:
+        new = read()
+        # another run read them too, and committed a round with two of them first
+        with SQLiteStore(settings.db) as other, other.transaction():
+            other.mark_analyzed([ids[1], ids[4]])
+        return new
+
+    monkeypatch.setattr(store, "unanalyzed_article_ids", read_then_lose_some)
+    stage = Records()
+    progress: list[tuple[int, int]] = []
+    heard: list[str] = []
+    report = analyze(
+        store, settings, stages=[stage], round_size=2,
+        on_stage=heard.append,
+        on_round=lambda done, total: (heard.append("round"), progress.append((done, total))),
+    )
+    # rounds of 2 as read; the last round, all taken, runs no stage
+    assert stage.calls == [[ids[0]], ids[2:4]]
+    assert heard == ["records", COMMIT, "round"] * 2 + ["round"]
+    assert progress == [(2, 5), (4, 5), (5, 5)]  # through what it read, whoever analysed it
+    assert report.articles == 3 and report.stages == {"records": {"seen": 3}}
+    assert read() == []
+
+
 class Clock:
     """A stand-in for `time.perf_counter` that stages move forward by hand."""
 

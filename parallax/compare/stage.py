@@ -29,6 +29,7 @@ from parallax.compare.positions import (
 from parallax.model import FramingCue, Label, PositionPoint, Quote, Tone
 from parallax.nlp.annotate import Annotation, Parses, load_nlp, parse_without_entities
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, load_embedder
+from parallax.reading import Readings
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.store import Store
@@ -111,10 +112,14 @@ class Compare:
     requires: tuple[str, ...] = ("annotations", "quotes")
     assigns: tuple[str, ...] = ("labels", "framing", "tone")
 
-    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
+    def __init__(
+        self, batch: int = BATCH, parses: Parses | None = None, readings: Readings | None = None
+    ) -> None:
         self.batch = batch
         # the parses `Annotate` made of the same bodies, when the pipeline shares them
         self.parses = parses
+        # the comparisons the `Read` stage made of the round's articles
+        self.readings = readings
 
     def __call__(
         self,
@@ -125,7 +130,13 @@ class Compare:
     ) -> dict[str, int]:
         """Read and store each article's labels, framing cues and tones."""
         counts = {"labels": 0, "framing_cues": 0, "tones": 0}
-        for results in run_batches(self, store, article_ids, map_batches):
+        missing: Sequence[str] = article_ids
+        if self.readings is not None:
+            # read from the same body, annotation and quotes that the earlier stages of this
+            # pipeline stored from the same readings
+            held, missing = self.readings.split(article_ids)
+            self.write(store, [r.comparison for r in held], counts)
+        for results in run_batches(self, store, missing, map_batches):
             self.write(store, results, counts)
         return counts
 
@@ -171,8 +182,10 @@ class Positions:
     requires: tuple[str, ...] = ("statements",)
     assigns: tuple[str, ...] = ("positions",)
 
-    def __init__(self, embedder: Embedder | None = None) -> None:
+    def __init__(self, embedder: Embedder | None = None, readings: Readings | None = None) -> None:
         self._embedder = embedder
+        # the stances the `Read` stage read from the round's quotes
+        self.readings = readings
         # Embeddings of the stance words, kept across rounds: the words an actor's statements
         # take a stance on repeat from round to round, and a word's vector never changes. They
         # are also kept in a file beside the store (`stance_words_file`), so a new process
@@ -212,10 +225,6 @@ class Positions:
         actors = sorted(store.statement_speakers_of(article_ids))
         if not actors:
             return {"actors": 0, "position_changes": 0}
-        from parallax.nlp.annotate import load_lemmatizer
-
-        nlp = load_nlp()
-        lemmatizer = load_lemmatizer()
         embedder = self._embedder or load_embedder(DEFAULT_BACKEND)
         self._read_words(store, embedder)
         word_vectors = self._word_vectors
@@ -224,17 +233,9 @@ class Positions:
             rows = store.actor_statement_points(actor)
             cached = store.statement_stances(r["statement_id"] for r in rows)
             stale = [r for r in rows if cached.get(r["statement_id"], {}).get("text") != r["text"]]
-            # stances read parts of speech, lemmas and the parse, never entities
-            texts = (r["text"] for r in stale)
-            for row, doc in zip(stale, parse_without_entities(nlp, texts), strict=True):
-                found = stances_of(lemmatizer(doc))
-                store.save_statement_stances(
-                    row["statement_id"], row["text"], [(s.topic, s.lemma, s.stance) for s in found]
-                )
-                cached[row["statement_id"]] = {
-                    "text": row["text"],
-                    "topics": [(s.topic, s.lemma, s.stance) for s in found],
-                }
+            for row, topics in zip(stale, self._stances([r["text"] for r in stale]), strict=True):
+                store.save_statement_stances(row["statement_id"], row["text"], topics)
+                cached[row["statement_id"]] = {"text": row["text"], "topics": topics}
             points = [
                 StatementPoint(
                     r["statement_id"],
@@ -262,6 +263,26 @@ class Positions:
             store.replace_positions(actor, changes)
             total += len(changes)
         return {"actors": len(actors), "position_changes": total}
+
+    def _stances(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
+        """The (topic, lemma, stance) rows of each statement text: the round's reading of the
+        text where a quote had it, else parsed here."""
+        found: dict[int, list[tuple[str, str, str]]] = {}
+        if self.readings is not None:
+            for i, text in enumerate(texts):
+                rows = self.readings.stances(text)
+                if rows is not None:
+                    found[i] = list(rows)
+        todo = [i for i in range(len(texts)) if i not in found]
+        if todo:
+            from parallax.nlp.annotate import load_lemmatizer
+
+            lemmatizer = load_lemmatizer()
+            # stances read parts of speech, lemmas and the parse, never entities
+            docs = parse_without_entities(load_nlp(), (texts[i] for i in todo))
+            for i, doc in zip(todo, docs, strict=True):
+                found[i] = [(s.topic, s.lemma, s.stance) for s in stances_of(lemmatizer(doc))]
+        return [found[i] for i in range(len(texts))]
 
 
 def stance_words_file(store: Store, model: str) -> Path | None:

@@ -33,6 +33,7 @@ from parallax.nlp.annotate import MODEL as NLP_MODEL
 from parallax.nlp.annotate import Annotation, Parses, annotate
 from parallax.nlp.embeddings import BACKENDS, DEFAULT_BACKEND, Vectors, load_embedder
 from parallax.nlp.neighbours import load_marked, save_marked
+from parallax.reading import Readings
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.store import Store
@@ -64,15 +65,16 @@ class Annotated:
 
 
 def annotate_articles(
-    items: Sequence[ArticleText], parses: Parses | None = None
+    items: Sequence[ArticleText], parses: Parses | None = None, threads: int = 0
 ) -> list[Annotated]:
     """Sentences, entities, lead embedding and event features of each article, in order.
 
     Pure: no store (``parses`` only keeps the parses for later stages). The lead embeddings of
     the int8 model depend on which leads share a batch (padding and activation scales), so a
-    caller that must reproduce stored vectors passes the same batches.
+    caller that must reproduce stored vectors passes the same batches. ``threads`` is the
+    embedder's (0: one per core; the vectors are the same).
     """
-    embedder = load_embedder(DEFAULT_BACKEND)
+    embedder = load_embedder(DEFAULT_BACKEND, threads)
     anns = annotate([a.body for a in items], parses=parses)
     leads = [lead_text(a.title, a.body, ann) for a, ann in zip(items, anns, strict=True)]
     vectors = embedder.encode(leads)
@@ -101,10 +103,14 @@ class Annotate:
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("annotations", "vectors.lead", "event_features")
 
-    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
+    def __init__(
+        self, batch: int = BATCH, parses: Parses | None = None, readings: Readings | None = None
+    ) -> None:
         self.batch = batch
         # shared with the later stages that read the same bodies (quotes), so each is parsed once
         self.parses = parses
+        # what the `Read` stage found in the round's articles: written, not computed again
+        self.readings = readings
 
     def kept(self) -> dict[str, int]:
         """What the stage keeps for the next round: the parses it shares with later stages."""
@@ -119,7 +125,11 @@ class Annotate:
     ) -> dict[str, int]:
         """Annotate and embed in batches; stores annotations, vectors and event features."""
         counts = {"sentences": 0, "entities": 0}
-        for records in run_batches(self, store, article_ids, map_batches):
+        missing: Sequence[str] = article_ids
+        if self.readings is not None:
+            held, missing = self.readings.split(article_ids)
+            self.write(store, [r.annotated for r in held], counts)
+        for records in run_batches(self, store, missing, map_batches):
             self.write(store, records, counts)
         return counts
 

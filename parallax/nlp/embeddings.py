@@ -149,13 +149,22 @@ BACKENDS: dict[str, type[OnnxMiniLM] | type[TorchMiniLM]] = {
 DEFAULT_BACKEND = OnnxMiniLM.name
 
 
+def load_embedder(name: str = DEFAULT_BACKEND, threads: int = 0) -> Embedder:
+    """The named backend, loaded once per process (models are large and read-only).
+
+    ``threads`` bounds the threads one call uses (0: one per core), for worker processes that
+    share the cores; the vectors do not depend on it. Only the onnxruntime backend reads it.
+    """
+    # one cache key however the arguments are spelled (positional, keyword or default)
+    return _load_embedder(name, threads)
+
+
 @functools.cache
-def load_embedder(name: str = DEFAULT_BACKEND) -> Embedder:
-    """The named backend, loaded once per process (models are large and read-only)."""
+def _load_embedder(name: str, threads: int) -> Embedder:
     try:
         backend = BACKENDS[name]
     except KeyError:
         raise ConfigError(
             f"unknown embedding backend {name!r}; choose one of {', '.join(sorted(BACKENDS))}"
         ) from None
-    return backend()
+    return OnnxMiniLM(threads) if backend is OnnxMiniLM else backend()

@@ -19,6 +19,7 @@ from parallax.model import Quote
 from parallax.nlp.annotate import Parses
 from parallax.nlp.embeddings import DEFAULT_BACKEND, Embedder, Vectors, load_embedder
 from parallax.nlp.neighbours import NeighbourIndex, load_marked, save_marked
+from parallax.reading import Readings
 from parallax.scale.batches import BatchMap, local_map, run_batches
 from parallax.settings import Settings
 from parallax.statements.align import (
@@ -59,10 +60,14 @@ class Quotes:
     requires: tuple[str, ...] = ("articles",)
     assigns: tuple[str, ...] = ("quotes",)
 
-    def __init__(self, batch: int = BATCH, parses: Parses | None = None) -> None:
+    def __init__(
+        self, batch: int = BATCH, parses: Parses | None = None, readings: Readings | None = None
+    ) -> None:
         self.batch = batch
         # the parses `Annotate` made of the same bodies, when the pipeline shares them
         self.parses = parses
+        # the quotes the `Read` stage extracted from the round's articles
+        self.readings = readings
 
     def __call__(
         self,
@@ -74,7 +79,15 @@ class Quotes:
         """Extract in batches and store each article's quotes in place of earlier ones."""
         found = 0
         touched: set[str] = set()
-        for extracted in run_batches(self, store, article_ids, map_batches):
+        missing: Sequence[str] = article_ids
+        if self.readings is not None:
+            held, missing = self.readings.split(article_ids)
+            for start in range(0, len(held), self.batch):
+                part = held[start : start + self.batch]
+                extracted = [(r.article_id, list(r.quotes)) for r in part]
+                touched |= self.write(store, extracted)
+                found += sum(len(q) for _, q in extracted)
+        for extracted in run_batches(self, store, missing, map_batches):
             touched |= self.write(store, extracted)
             found += sum(len(q) for _, q in extracted)
         for sid in sorted(touched):
@@ -303,9 +316,13 @@ class Statements:
     #: memory stays bounded when the corpus is larger.
     HOLD = 200_000
 
-    def __init__(self, model: AlignModel | None = None, hold: int = HOLD) -> None:
+    def __init__(
+        self, model: AlignModel | None = None, hold: int = HOLD, readings: Readings | None = None
+    ) -> None:
         self.model = model or AlignModel()
         self.hold = hold
+        # the quote embeddings the `Read` stage made of the round's quotes
+        self.readings = readings
         # The aligner as the last call left it, with the store it matches and that store's
         # membership mark then: the next round of the same run goes on from its index instead
         # of loading it again. Any other change to the memberships (a rolled-back round,
@@ -347,6 +364,20 @@ class Statements:
             save_quote_index(store, kept[3], kept[2].index, key)
             self._saved = (store, mark)
 
+    def _vectors(self, embedder: Embedder, quotes: Sequence[Quote]) -> dict[str, Vectors]:
+        """Each quote's embedding rows: the round's reading of it where it has one (the same
+        model), else embedded here."""
+        vectors: dict[str, Vectors] = {}
+        if self.readings is not None and embedder.name == DEFAULT_BACKEND:
+            for q in quotes:
+                found = self.readings.quote_vector(q.quote_id, q.text)
+                if found is not None:
+                    vectors[q.quote_id] = found
+        rest = [(q.quote_id, q.kind, q.text) for q in quotes if q.quote_id not in vectors]
+        if rest:
+            vectors.update(quote_vectors(embedder, rest))
+        return vectors
+
     def __call__(
         self, store: Store, article_ids: Sequence[str], settings: Settings
     ) -> dict[str, int]:
@@ -355,7 +386,7 @@ class Statements:
         if not quotes:
             return {"statements_new": 0, "statements_joined": 0, "repeats": 0}
         embedder = load_embedder(DEFAULT_BACKEND)
-        vectors = quote_vectors(embedder, [(q.quote_id, q.kind, q.text) for q in quotes])
+        vectors = self._vectors(embedder, quotes)
         store.save_quote_vectors(embedder.name, vectors)
         aligner = self._aligner(store, embedder)
         seq = store.next_seq("statement_members")

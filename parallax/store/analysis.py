@@ -28,6 +28,23 @@ AGGREGATE_COLUMNS = (
 class AnalysisQueries(Queries):
     """Analysis tables; requires ``_query``/``_execute``/``_executemany`` from the store."""
 
+    # -- which articles a run covers ---------------------------------------------------------
+
+    def still_unanalyzed(self, article_ids: Iterable[str]) -> list[str]:
+        """Those of these articles that no analysis run has covered yet, in the order given.
+
+        Asked inside a writer's transaction, the answer holds until it commits: another
+        ``analyze`` that read the same new articles before this one took the writer lock may
+        have analysed them since, and must not analyse them again.
+        """
+        asked = list(dict.fromkeys(article_ids))
+        rows = self._rows_for_ids(
+            "SELECT article_id FROM articles WHERE analyzed_at IS NULL AND article_id IN ({ids})",
+            asked,
+        )
+        left = {r[0] for r in rows}
+        return [a for a in asked if a in left]
+
     # -- annotations and vectors -------------------------------------------------------------
 
     def save_annotations(self, model: str, annotations: dict[str, Annotation]) -> None:

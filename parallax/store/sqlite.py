@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -144,6 +145,12 @@ class SQLiteStore(
     explicit and never silently left open.
     """
 
+    #: Seconds a statement waits on a lock another connection holds (SQLite's busy timeout).
+    BUSY_TIMEOUT = 30.0
+    #: Seconds a writer waits for another's transaction before it gives up (each try waits
+    #: one busy timeout).
+    WRITER_WAIT = 6 * 3600.0
+
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         if self.path != ":memory:":
@@ -154,7 +161,8 @@ class SQLiteStore(
                 )
         try:
             self._conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=30.0
+                self.path, isolation_level=None, check_same_thread=False,
+                timeout=self.BUSY_TIMEOUT
             )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}") from exc
@@ -166,7 +174,7 @@ class SQLiteStore(
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
             self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA busy_timeout=30000")
+            self._conn.execute(f"PRAGMA busy_timeout={int(self.BUSY_TIMEOUT * 1000)}")
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise StoreError(
@@ -219,7 +227,7 @@ class SQLiteStore(
             if self._in_transaction:
                 yield
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._begin_writing()
             # Foreign keys are checked at commit: a batch may write children before parents.
             self._conn.execute("PRAGMA defer_foreign_keys = ON")
             self._in_transaction = True
@@ -232,6 +240,20 @@ class SQLiteStore(
                 self._conn.execute("COMMIT")
             finally:
                 self._in_transaction = False
+
+    def _begin_writing(self) -> None:
+        """Take the write lock (BEGIN IMMEDIATE), waiting up to `WRITER_WAIT` seconds for
+        another writer's transaction: an analysis round can hold it for minutes, far past one
+        busy timeout, and writers take turns rather than fail."""
+        waited = time.monotonic()
+        while True:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                locked = "locked" in str(exc) or "busy" in str(exc)
+                if not locked or time.monotonic() - waited > self.WRITER_WAIT:
+                    raise
 
     def _execute(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()

@@ -102,10 +102,13 @@ def test_a_measured_process_says_what_its_stages_kept_after_each_round(
     kept = leg["round_kept"]
     assert len(kept) == 3  # rounds of 2, 2 and 1
     for before, after in pairwise(kept):
-        # parses, the aligner's index and the clusterer's articles only grow over these rounds
-        for what in ("nlp: parses", "statements: quotes indexed", "events: articles indexed"):
+        # the aligner's index and the clusterer's articles only grow over these rounds
+        for what in ("statements: quotes indexed", "events: articles indexed"):
             assert 0 < before[what] <= after[what]
-    assert kept[-1]["events: articles indexed"] == 5 and kept[-1]["nlp: parses"] == 5
+    assert kept[-1]["events: articles indexed"] == 5
+    # the read stage holds one round's readings: the rounds are one batch each, read here
+    assert [k["read: articles held"] for k in kept] == [2, 2, 1]
+    assert all(k["read: articles read ahead"] == 0 for k in kept)
     assert all(k["anonymous MB"] > 50 and "positions: stance words" in k for k in kept)
 
 

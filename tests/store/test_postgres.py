@@ -272,6 +272,30 @@ def test_writers_take_turns_and_readers_see_only_commits() -> None:
         assert second.count_articles() == 2
 
 
+def test_writers_of_two_schemas_do_not_wait_for_each_other() -> None:
+    # The writer lock is an advisory lock keyed by the schema (advisory locks are per database
+    # already): one database's stores, in their own schemas, write side by side.
+    with (
+        fresh_schema() as url, fresh_schema() as other_url,
+        open_store(url) as first, open_store(other_url) as second,
+    ):
+        wrote = threading.Event()
+
+        def other_writer() -> None:
+            with second.transaction():
+                second.add_article(make_article("the other schema's writer", "x"))
+            wrote.set()
+
+        with first.transaction():
+            first.add_article(make_article("holds this schema's writer lock", "x"))
+            thread = threading.Thread(target=other_writer)
+            thread.start()
+            committed = wrote.wait(10)
+        thread.join(10)
+        assert committed  # while the first writer still held its lock
+        assert first.count_articles() == second.count_articles() == 1
+
+
 def test_a_store_further_along_the_search_path_is_left_alone() -> None:
     with fresh_schema() as other_url, fresh_schema() as url:
         with open_store(other_url) as other, other.transaction():

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -207,3 +209,63 @@ def test_band_keys_round_trip_and_find_the_articles_sharing_them(store: SQLiteSt
     assert store.article_bodies([b.article_id, "missing"]) == {
         b.article_id: (b.content_hash, b.body)
     }
+
+
+def test_still_unanalyzed_keeps_the_new_ones_in_the_order_asked(
+    store: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a, b, c, d = (make_article(f"article {n}", "A") for n in "abcd")
+    with store.transaction():
+        for article in (a, b, c, d):
+            store.add_article(article)
+        store.mark_analyzed([a.article_id, c.article_id])
+    asked = [d.article_id, c.article_id, "missing", b.article_id, a.article_id, d.article_id]
+    assert store.still_unanalyzed(asked) == [d.article_id, b.article_id]
+    assert store.still_unanalyzed([]) == []
+    assert store.still_unanalyzed([a.article_id, c.article_id]) == []
+    # one IN (...) query per chunk of ids: the order asked survives the chunking
+    monkeypatch.setattr("parallax.store.queries.ID_CHUNK", 2)
+    assert store.still_unanalyzed(asked) == [d.article_id, b.article_id]
+
+
+class _Impatient(SQLiteStore):
+    """A store whose single lock waits are short, so a test sees several of them pass."""
+
+    BUSY_TIMEOUT = 0.1
+
+
+def _hold_write_lock(path: Path, seconds: float, held: threading.Event) -> None:
+    with SQLiteStore(path) as other, other.transaction():
+        held.set()
+        time.sleep(seconds)
+
+
+def test_a_writer_waits_its_turn_past_one_busy_timeout(tmp_path: Path) -> None:
+    path = tmp_path / "turns.db"
+    SQLiteStore(path).close()
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.0, held))
+    holder.start()
+    held.wait()
+    started = time.monotonic()
+    with _Impatient(path) as waiting, waiting.transaction():
+        waited = time.monotonic() - started  # ten busy timeouts and more
+    holder.join()
+    assert waited > 0.5
+
+
+def test_a_writer_gives_up_after_its_wait(tmp_path: Path) -> None:
+    path = tmp_path / "turns.db"
+    SQLiteStore(path).close()
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.5, held))
+    holder.start()
+    held.wait()
+    store = _Impatient(path)
+    store.WRITER_WAIT = 0.3
+    try:
+        with pytest.raises(sqlite3.OperationalError, match="locked"), store.transaction():
+            pass
+    finally:
+        store.close()
+        holder.join()
