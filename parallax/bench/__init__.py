@@ -160,6 +160,11 @@ def run_bench(data: Path, limit: int | None = None, cache: Path | None = None) -
 
     records = load_records(data, 200 if limit is None else limit)
     console.print(quotes_table([str(r.get("content_original") or "") for r in records]))
+    from parallax.bench.throughput import run_throughput_bench
+
+    # analyze vs the bare tools on the first `limit` records (2000 without one)
+    for table in run_throughput_bench(data, limit, console):
+        console.print(table)
     if cache is not None:
         from parallax.bench.web import SIZES, run_web_bench
 
