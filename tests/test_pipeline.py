@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from parallax.ingest import ingest_paths
-from parallax.pipeline import COMMIT, StageError, analyze, check_order, default_stages
+from parallax.pipeline import (
+    COMMIT,
+    AnalyzeReport,
+    StageError,
+    analyze,
+    check_order,
+    default_stages,
+)
 from parallax.settings import Settings
 from parallax.store import SQLiteStore
 
@@ -81,11 +88,11 @@ class Records:
         return {"seen": len(ids)}
 
 
-def test_analyze_goes_in_rounds_each_committed_with_its_mark(
-    seeds_dir: Path, store: SQLiteStore, settings: Settings
-) -> None:
-    ingest_paths([str(seeds_dir)], store, settings)
-    ids = store.unanalyzed_article_ids()
+def _in_rounds_of_two(
+    store: SQLiteStore, settings: Settings
+) -> tuple[Records, list[tuple[int, int]], list[str], AnalyzeReport]:
+    """Analyze with one `Records` stage in rounds of 2: the stage, the progress heard, the
+    stages and rounds heard in order, and the report."""
     stage = Records()
     progress: list[tuple[int, int]] = []
     heard: list[str] = []
@@ -94,6 +101,15 @@ def test_analyze_goes_in_rounds_each_committed_with_its_mark(
         on_stage=heard.append,
         on_round=lambda done, total: (heard.append("round"), progress.append((done, total))),
     )
+    return stage, progress, heard, report
+
+
+def test_analyze_goes_in_rounds_each_committed_with_its_mark(
+    seeds_dir: Path, store: SQLiteStore, settings: Settings
+) -> None:
+    ingest_paths([str(seeds_dir)], store, settings)
+    ids = store.unanalyzed_article_ids()
+    stage, progress, heard, report = _in_rounds_of_two(store, settings)
     assert stage.calls == [ids[0:2], ids[2:4], ids[4:5]]  # id order, rounds of 2
     assert progress == [(2, 5), (4, 5), (5, 5)]
     # each stage's start, then the round's commit, then the round is reported done
@@ -117,14 +133,7 @@ def test_a_round_runs_only_on_what_no_other_run_analysed_while_it_waited(
         return new
 
     monkeypatch.setattr(store, "unanalyzed_article_ids", read_then_lose_some)
-    stage = Records()
-    progress: list[tuple[int, int]] = []
-    heard: list[str] = []
-    report = analyze(
-        store, settings, stages=[stage], round_size=2,
-        on_stage=heard.append,
-        on_round=lambda done, total: (heard.append("round"), progress.append((done, total))),
-    )
+    stage, progress, heard, report = _in_rounds_of_two(store, settings)
     # rounds of 2 as read; the last round, all taken, runs no stage
     assert stage.calls == [[ids[0]], ids[2:4]]
     assert heard == ["records", COMMIT, "round"] * 2 + ["round"]

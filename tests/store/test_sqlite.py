@@ -3,6 +3,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -234,38 +236,39 @@ class _Impatient(SQLiteStore):
     BUSY_TIMEOUT = 0.1
 
 
-def _hold_write_lock(path: Path, seconds: float, held: threading.Event) -> None:
-    with SQLiteStore(path) as other, other.transaction():
-        held.set()
-        time.sleep(seconds)
+@contextmanager
+def _locked_by_another(path: Path, seconds: float) -> Iterator[None]:
+    """Another connection holds the write lock of ``path`` for ``seconds`` from the start of
+    the block."""
+    SQLiteStore(path).close()
+    held = threading.Event()
+
+    def hold() -> None:
+        with SQLiteStore(path) as other, other.transaction():
+            held.set()
+            time.sleep(seconds)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    try:
+        yield
+    finally:
+        holder.join()
 
 
 def test_a_writer_waits_its_turn_past_one_busy_timeout(tmp_path: Path) -> None:
     path = tmp_path / "turns.db"
-    SQLiteStore(path).close()
-    held = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.0, held))
-    holder.start()
-    held.wait()
-    started = time.monotonic()
-    with _Impatient(path) as waiting, waiting.transaction():
-        waited = time.monotonic() - started  # ten busy timeouts and more
-    holder.join()
+    with _locked_by_another(path, 1.0):
+        started = time.monotonic()
+        with _Impatient(path) as waiting, waiting.transaction():
+            waited = time.monotonic() - started  # ten busy timeouts and more
     assert waited > 0.5
 
 
 def test_a_writer_gives_up_after_its_wait(tmp_path: Path) -> None:
     path = tmp_path / "turns.db"
-    SQLiteStore(path).close()
-    held = threading.Event()
-    holder = threading.Thread(target=_hold_write_lock, args=(path, 1.5, held))
-    holder.start()
-    held.wait()
-    store = _Impatient(path)
-    store.WRITER_WAIT = 0.3
-    try:
+    with _locked_by_another(path, 1.5), _Impatient(path) as store:
+        store.WRITER_WAIT = 0.3
         with pytest.raises(sqlite3.OperationalError, match="locked"), store.transaction():
             pass
-    finally:
-        store.close()
-        holder.join()
