@@ -1,13 +1,13 @@
 """Reading an article: every step of a round that needs only the article itself, done once.
 
 The per-article work of a round (the spaCy parse, sentences and entities, the lead embedding and
-event features, quote extraction, labels, framing cues and tone, the quotes' embeddings and the
-stances their words take) is pure: text in, records out, no store. `read_articles` does all of it
-for a batch of articles, parsing each body once; the `Read` stage runs it over a round's batches
-in this process, in worker processes (`parallax.scale.workers`, one per core) or on Ray, and
-keeps what it found in a `Readings` shared with the stages after it. Those stages (annotation,
-quotes, statements, positions, comparison) then only decide and write, in the one writer
-process, in their fixed order.
+event features, quote extraction, labels, framing cues and tone, the quotes' embeddings, the
+stances their words take and those words' embeddings) is pure: text in, records out, no store.
+`read_articles` does all of it for a batch of articles, parsing each body once; the `Read` stage
+runs it over a round's batches in this process, in worker processes (`parallax.scale.workers`,
+one per core) or on Ray, and keeps what it found in a `Readings` shared with the stages after
+it. Those stages (annotation, quotes, statements, positions, comparison) then only decide and
+write, in the one writer process, in their fixed order.
 
 The batches are the round's ids cut in the stages' batch size in id order, whatever runs them, so
 the records are the same bit for bit in every engine: the int8 embeddings depend on which texts
@@ -59,6 +59,8 @@ class ArticleReading:
     quote_vectors: dict[str, Vectors] = field(default_factory=dict)
     #: per quote text (of quotes with a known speaker): the stances its words take
     stances: dict[str, tuple[StanceRow, ...]] = field(default_factory=dict)
+    #: the embedding of each stance word (lemma) of those stances, for grouping near-synonyms
+    word_vectors: dict[str, Vectors] = field(default_factory=dict)
 
 
 def read_articles(items: Sequence[ArticleText], threads: int = 0) -> list[ArticleReading]:
@@ -104,9 +106,15 @@ def read_articles(items: Sequence[ArticleText], threads: int = 0) -> list[Articl
         text: tuple((s.topic, s.lemma, s.stance) for s in stances_of(lemmatizer(doc)))
         for text, doc in zip(spoken, parse_without_entities(load_nlp(), spoken), strict=True)
     }
+    # the stance words, embedded once for the batch: `Positions` groups an actor's
+    # near-synonym topics by them
+    lemmas = sorted({lemma for rows in stances.values() for _, lemma, _ in rows})
+    embedded = load_embedder(DEFAULT_BACKEND, threads).encode(lemmas) if lemmas else None
+    word_rows = {w: embedded[i] for i, w in enumerate(lemmas)} if embedded is not None else {}
     readings = []
     for a, r, q, c in zip(items, annotated, quotes, comparisons, strict=True):
-        texts = {x.text for x in q if x.speaker.entity_id}
+        texts = sorted({x.text for x in q if x.speaker.entity_id})
+        words = sorted({lemma for t in texts for _, lemma, _ in stances[t]})
         readings.append(
             ArticleReading(
                 a.article_id,
@@ -114,7 +122,8 @@ def read_articles(items: Sequence[ArticleText], threads: int = 0) -> list[Articl
                 tuple(q),
                 c,
                 {x.quote_id: vectors[x.quote_id] for x in q},
-                {t: stances[t] for t in sorted(texts)},
+                {t: stances[t] for t in texts},
+                {w: word_rows[w] for w in words},
             )
         )
     return readings
@@ -144,12 +153,14 @@ class Readings:
         self._articles: dict[str, ArticleReading] = {}
         self._vectors: dict[str, tuple[str, Vectors]] = {}
         self._stances: dict[str, tuple[StanceRow, ...]] = {}
+        self._words: dict[str, Vectors] = {}
 
     def clear(self) -> None:
         """Forget the last round."""
         self._articles.clear()
         self._vectors.clear()
         self._stances.clear()
+        self._words.clear()
 
     def add(self, readings: Iterable[ArticleReading]) -> None:
         """Keep these readings (a later reading of the same article replaces the earlier)."""
@@ -159,6 +170,9 @@ class Readings:
             for qid, vector in r.quote_vectors.items():
                 self._vectors[qid] = (texts[qid], vector)
             self._stances.update(r.stances)
+            # a word met in two batches keeps its first batch's vector, as one process would
+            for word, vector in r.word_vectors.items():
+                self._words.setdefault(word, vector)
 
     def __len__(self) -> int:
         return len(self._articles)
@@ -178,6 +192,10 @@ class Readings:
         """The embedding rows of a quote read in this round with this text, else ``None``."""
         found = self._vectors.get(quote_id)
         return found[1] if found is not None and found[0] == text else None
+
+    def word_vector(self, word: str) -> Vectors | None:
+        """The embedding of a stance word of this round's quotes, else ``None``."""
+        return self._words.get(word)
 
     def stances(self, text: str) -> tuple[StanceRow, ...] | None:
         """The stances of a statement text that a quote of this round had, else ``None``."""

@@ -251,6 +251,13 @@ class Positions:
             counts = Counter(s.lemma for p in points for s in p.stances)
             lemmas = sorted(counts, key=lambda w: (-counts[w], w))
             missing = [w for w in lemmas if w not in word_vectors]
+            if missing and self.readings is not None and embedder.name == DEFAULT_BACKEND:
+                # the words of this round's quotes, embedded by the read stage
+                for word in missing:
+                    vector = self.readings.word_vector(word)
+                    if vector is not None:
+                        word_vectors[word] = vector
+                missing = [w for w in missing if w not in word_vectors]
             if missing:
                 word_vectors.update(zip(missing, embedder.encode(missing), strict=True))
             groups = (

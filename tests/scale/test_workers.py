@@ -108,6 +108,14 @@ def test_a_reading_holds_what_the_stages_would_compute(seeds_dir: Path) -> None:
     assert held.quote_vector(q.quote_id, q.text + " changed") is None  # a stale text misses
     spoken = [q for r in readings for q in r.quotes if q.speaker.entity_id]
     assert spoken and held.stances(spoken[0].text) is not None
+    # every stance word of the batch's quotes comes with its embedding, as one word alone
+    from parallax.nlp.embeddings import load_embedder
+
+    words = sorted({w for r in readings for rows in r.stances.values() for _, w, _ in rows})
+    assert words and all(held.word_vector(w) is not None for w in words)
+    alone = load_embedder().encode(words[:1])[0]
+    assert float(held.word_vector(words[0]) @ alone) > 0.999  # type: ignore[operator]
+    assert held.word_vector("no-such-word") is None
     # the comparison is the one `Compare` makes of the stored quotes (sorted as stored)
     from parallax.compare.stage import CompareInput, compare_article
     from parallax.nlp.annotate import load_nlp
