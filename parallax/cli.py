@@ -247,8 +247,8 @@ def ingest(ctx: click.Context, paths: tuple[str, ...], as_json: bool, quiet: boo
 @click.option(
     "--workers", type=click.IntRange(min=0), default=None,
     help="Processes for the per-article work (parse, quotes, tone, embeddings): 0 for one per "
-    "core (the default, or the `workers` setting), 1 to keep it in this process. The results "
-    "are the same.",
+    "core, at most 8 (the default, or the `workers` setting), 1 to keep it in this process. "
+    "The results are the same.",
 )
 @click.pass_context
 @reports_errors

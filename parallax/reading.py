@@ -202,9 +202,17 @@ class Readings:
         return self._stances.get(text)
 
 
+#: Most worker processes chosen when the setting leaves it to the machine: each holds its own
+#: spaCy and MiniLM (about 0.6 GB), so a many-core machine is not filled with copies unasked.
+AUTO_WORKERS = 8
+
+
 def worker_count(settings: Settings) -> int:
-    """Processes for the per-article work: ``settings.workers``, or one per core when 0."""
-    return settings.workers if settings.workers > 0 else (os.cpu_count() or 1)
+    """Processes for the per-article work: ``settings.workers``, or one per core (at most
+    `AUTO_WORKERS`) when 0."""
+    if settings.workers > 0:
+        return settings.workers
+    return max(1, min(os.cpu_count() or 1, AUTO_WORKERS))
 
 
 class Read:
@@ -319,6 +327,7 @@ class Read:
 
 
 __all__ = [
+    "AUTO_WORKERS",
     "BATCH",
     "ArticleReader",
     "ArticleReading",

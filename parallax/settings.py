@@ -78,7 +78,7 @@ class Settings:
     #: Bodies shorter than this many characters after cleaning are rejected as no article text.
     min_body_chars: int = 40
     #: Processes for the per-article work of `parallax analyze` (parse, quotes, tone,
-    #: embeddings): 0 for one per core, 1 to keep it in the analysing process.
+    #: embeddings): 0 for one per core (at most 8), 1 to keep it in the analysing process.
     workers: int = 0
     #: Web server address.
     host: str = "127.0.0.1"

@@ -218,3 +218,28 @@ def test_the_next_round_is_read_while_this_one_is_written(
         assert read.looked_up == [*ids[:4], ids[0]]
         assert read.readings.split(ids[:1])[1] == []
     assert read._pool is None  # closed with the block
+
+
+def test_one_worker_per_core_unless_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    from parallax.reading import AUTO_WORKERS, worker_count
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert worker_count(Settings()) == 2
+    assert worker_count(Settings(workers=5)) == 5
+    monkeypatch.setattr(os, "cpu_count", lambda: 96)
+    assert worker_count(Settings()) == AUTO_WORKERS  # each worker holds its own models
+    assert worker_count(Settings(workers=32)) == 32
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert worker_count(Settings()) == 1
+
+
+def test_the_workers_setting_takes_zero_for_the_machine_and_refuses_negatives() -> None:
+    from parallax.errors import ConfigError
+    from parallax.settings import load_settings
+
+    assert load_settings(env={"PARALLAX_WORKERS": "0"}).workers == 0
+    assert load_settings(env={"PARALLAX_WORKERS": "3"}).workers == 3
+    with pytest.raises(ConfigError, match="workers must be 0 or more"):
+        load_settings(env={"PARALLAX_WORKERS": "-1"})
+    with pytest.raises(ConfigError, match="port must be positive"):
+        load_settings(env={"PARALLAX_PORT": "0"})  # zero still means nothing elsewhere
