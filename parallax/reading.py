@@ -267,15 +267,9 @@ class Read:
 
     def read(self, store: Store, article_ids: Sequence[str]) -> list[ArticleText]:
         """What reading needs of the articles that exist, in the order given."""
-        from parallax.events.stage import ArticleText
+        from parallax.events.stage import article_texts
 
-        found = []
-        for article in (store.get_article(i) for i in article_ids):
-            if article is not None:
-                meta = article.metadata
-                found.append(ArticleText(article.article_id, meta.title, article.body,
-                                         meta.published_at))
-        return found
+        return article_texts(store, article_ids)
 
     def _map(self, settings: Settings, batches: int) -> tuple[BatchMap, ArticleReader, int]:
         """How this round's batches run: the map, the compute it is given, and the worker

@@ -64,6 +64,16 @@ class Annotated:
     features: EventFeatures
 
 
+def article_texts(store: Store, article_ids: Sequence[str]) -> list[ArticleText]:
+    """What annotation (and the read stage) takes of the articles that exist, in the order
+    given."""
+    articles = [a for a in (store.get_article(i) for i in article_ids) if a is not None]
+    return [
+        ArticleText(a.article_id, a.metadata.title, a.body, a.metadata.published_at)
+        for a in articles
+    ]
+
+
 def annotate_articles(
     items: Sequence[ArticleText], parses: Parses | None = None, threads: int = 0
 ) -> list[Annotated]:
@@ -134,12 +144,8 @@ class Annotate:
         return counts
 
     def read(self, store: Store, article_ids: Sequence[str]) -> list[ArticleText]:
-        """The texts of the articles that exist, in the order given."""
-        articles = [a for a in (store.get_article(i) for i in article_ids) if a is not None]
-        return [
-            ArticleText(a.article_id, a.metadata.title, a.body, a.metadata.published_at)
-            for a in articles
-        ]
+        """`article_texts`: the texts of the articles that exist, in the order given."""
+        return article_texts(store, article_ids)
 
     def compute(self, items: Sequence[ArticleText]) -> list[Annotated]:
         """`annotate_articles`: the pure step."""

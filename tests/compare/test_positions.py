@@ -129,32 +129,53 @@ def test_merge_topics_puts_a_word_in_the_first_close_group_in_founding_order() -
     }
 
 
+class _Counting:
+    """The default embedder, noting every text it is asked to embed."""
+
+    def __init__(self) -> None:
+        from parallax.nlp.embeddings import load_embedder
+
+        self.inner = load_embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.words: list[str] = []
+
+    def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
+        self.words.extend(texts)
+        return self.inner.encode(texts, batch_size)
+
+
+def test_in_the_pipeline_the_stance_words_come_from_the_read_stage(
+    seeds_dir: Path, settings: Settings, store: SQLiteStore
+) -> None:
+    from parallax.compare.stage import Positions
+    from parallax.pipeline import default_stages
+
+    ingest_paths([str(seeds_dir)], store, settings)
+    stages = default_stages()
+    positions = next(s for s in stages if isinstance(s, Positions))
+    embedder = _Counting()
+    positions._embedder = embedder
+    report = analyze(store, settings, stages=stages)
+    assert report.stages["positions"]["position_changes"] > 0
+    assert positions.kept()["stance words"] > 0  # it grouped words...
+    assert embedder.words == []  # ...that the read stage had embedded, not this stage
+
+
 def test_the_positions_stage_embeds_a_stance_word_once_across_rounds(
     seeds_dir: Path, settings: Settings, store: SQLiteStore
 ) -> None:
     from parallax.compare.stage import Positions, stance_words_file
-    from parallax.nlp.embeddings import load_embedder
 
     ingest_paths([str(seeds_dir)], store, settings)
     analyze(store, settings)
     ids = [a["article_id"] for a in store.list_articles()]
-
-    class Counting:
-        def __init__(self) -> None:
-            self.inner = load_embedder()
-            self.name, self.dim = self.inner.name, self.inner.dim
-            self.words: list[str] = []
-
-        def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-            self.words.extend(texts)
-            return self.inner.encode(texts, batch_size)
 
     def changes() -> list[Any]:
         rows = store._query("SELECT * FROM position_changes ORDER BY 1, 2, 3, 4, 5")
         return [tuple(r) for r in rows]
 
     before = changes()
-    embedder = Counting()
+    embedder = _Counting()
     kept = stance_words_file(store, embedder.name)
     assert kept is not None
     kept.unlink()  # no file beside the store: this process embeds its words itself
@@ -182,20 +203,11 @@ def test_a_new_process_reads_the_stance_words_a_committed_round_kept(
     path = stance_words_file(store, inner.name)
     assert path is not None and path.is_file()
 
-    class Counting:
-        def __init__(self) -> None:
-            self.name, self.dim = inner.name, inner.dim
-            self.words: list[str] = []
-
-        def encode(self, texts: Sequence[str], batch_size: int = 32) -> np.ndarray:
-            self.words.extend(texts)
-            return inner.encode(texts, batch_size)
-
     def changes() -> list[Any]:
         return [tuple(r) for r in store._query("SELECT * FROM position_changes ORDER BY 1, 2, 3")]
 
     before = changes()
-    embedder = Counting()
+    embedder = _Counting()
     with store.transaction():
         Positions(embedder=embedder)(store, ids, settings)  # a new process
     assert embedder.words == [] and changes() == before  # every word read, the same changes
@@ -206,7 +218,7 @@ def test_a_new_process_reads_the_stance_words_a_committed_round_kept(
         stage(store, ids, settings)
     assert embedder.words and changes() == before
     stage.committed(store)  # and written whole again
-    again = Counting()
+    again = _Counting()
     with store.transaction():
         Positions(embedder=again)(store, ids, settings)
     assert again.words == []
